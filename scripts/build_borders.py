@@ -52,9 +52,7 @@ def _download(folder: Path) -> Path:
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     geom = shapely.make_valid(geom)
-    parts = [
-        g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")
-    ]
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts)
 
 

@@ -1,0 +1,63 @@
+"""corridor: which air, road, rail and sea routes still reach a landlocked country.
+
+The public API is re-exported here; modules whose names start with ``_`` are private.
+"""
+
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
+
+from corridor._errors import (
+    CorridorError,
+    DataError,
+    NoRouteError,
+    RegionError,
+    ScenarioError,
+    UnknownPlaceError,
+)
+from corridor.borders import (
+    CASPIAN_RULES,
+    INTL,
+    REGION_BBOX,
+    airspace_at,
+    border_length_km,
+    country_at,
+    load_airspace,
+    load_borders,
+    load_sea_zones,
+    load_territorial_seas,
+    locate_airspace,
+    neighbours,
+    shared_border,
+)
+from corridor.geo import distance_km, geodesic_line, line_length_km
+
+try:
+    __version__ = _version("corridor")
+except _PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "CASPIAN_RULES",
+    "INTL",
+    "REGION_BBOX",
+    "CorridorError",
+    "DataError",
+    "NoRouteError",
+    "RegionError",
+    "ScenarioError",
+    "UnknownPlaceError",
+    "__version__",
+    "airspace_at",
+    "border_length_km",
+    "country_at",
+    "distance_km",
+    "geodesic_line",
+    "line_length_km",
+    "load_airspace",
+    "load_borders",
+    "load_sea_zones",
+    "load_territorial_seas",
+    "locate_airspace",
+    "neighbours",
+    "shared_border",
+]

@@ -1,0 +1,84 @@
+"""The command line through its entry point: output, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corridor import __version__
+from corridor.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert __version__ in out
+
+
+def test_help_lists_commands_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "where" in out and "demo" in out
+    assert "2 bad input" in out
+
+
+def test_where_reports_country_and_airspace(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "where", "39.20,45.40")
+    assert code == 0
+    assert "land: AZE" in out
+
+
+def test_where_at_sea_uses_caspian_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "where", "42.0,50.5", "--caspian", "open")
+    assert (code, "airspace: INTL" in out) == (0, True)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("where", "39.20"), "expected LAT,LON"),
+        (("where", "95,10"), "LAT must be within"),
+        (("where", "39.2,45.4", "--caspian", "shared"), "'open', 'partitioned'"),
+        (("where", "10,10"), "outside the modelled region"),
+        (("nope",), "No such command"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], needle: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert needle in err
+    assert err.count("\n") == 1 and err.startswith("corridor: error:")
+    assert "Traceback" not in err
+
+
+def test_missing_data_is_exit_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from corridor import settings
+
+    monkeypatch.setattr(settings, "data_folder", tmp_path)
+    code, _, err = run(capsys, "geography")
+    assert code == 3
+    assert "countries.geojson" in err
+
+
+def test_geography_writes_map_atomically(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "sub" / "geo.html"
+    code, text, _ = run(capsys, "geography", "--out", str(out))
+    assert code == 0
+    assert "ARM (Armenia) land borders: AZE" in text
+    html = out.read_text()
+    assert "Territorial seas" in html and "leaflet" in html.lower()
+    assert [p.name for p in out.parent.iterdir()] == ["geo.html"]  # no temp files left
