@@ -14,6 +14,7 @@ from corridor._errors import (
     ScenarioError,
     UnknownPlaceError,
 )
+from corridor.airspace import AirRoute, AirStop, air_route, air_sweep, build_air_graph
 from corridor.borders import (
     CASPIAN_RULES,
     INTL,
@@ -40,6 +41,8 @@ __all__ = [
     "CASPIAN_RULES",
     "INTL",
     "REGION_BBOX",
+    "AirRoute",
+    "AirStop",
     "CorridorError",
     "DataError",
     "NoRouteError",
@@ -47,8 +50,11 @@ __all__ = [
     "ScenarioError",
     "UnknownPlaceError",
     "__version__",
+    "air_route",
+    "air_sweep",
     "airspace_at",
     "border_length_km",
+    "build_air_graph",
     "country_at",
     "distance_km",
     "geodesic_line",

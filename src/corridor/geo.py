@@ -51,8 +51,12 @@ def distance_km(
     >>> round(float(distance_km(44.40, 40.15, 37.62, 55.75)), 0)  # Yerevan-Moscow
     1805.0
     """
-    _, _, dist_m = GEOD.inv(lon1, lat1, lon2, lat2)
-    return np.asarray(dist_m, dtype=np.float64) / 1000.0
+    x1, y1, x2, y2 = np.broadcast_arrays(
+        *(np.asarray(v, dtype=np.float64) for v in (lon1, lat1, lon2, lat2))
+    )
+    shape = x1.shape
+    _, _, dist_m = GEOD.inv(x1.ravel(), y1.ravel(), x2.ravel(), y2.ravel())
+    return np.asarray(dist_m, dtype=np.float64).reshape(shape) / 1000.0
 
 
 def geodesic_line(
