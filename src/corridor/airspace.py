@@ -391,6 +391,24 @@ def _airports() -> pd.DataFrame:
     return df
 
 
+@lru_cache(maxsize=1)
+def _airport_index() -> dict[str, _Place]:
+    """Airports by id, ICAO and IATA code (upper case); ids and ICAO win over IATA."""
+    df = _airports()
+    places = [
+        _Place(str(i), str(n), float(x), float(y), str(c))
+        for i, n, x, y, c in zip(
+            df["id"], df["name"], df["lon"], df["lat"], df["country"], strict=True
+        )
+    ]
+    index: dict[str, _Place] = {}
+    for column in ("iata", "icao", "id"):  # later columns overwrite earlier ones
+        for key, place in zip(df[column].astype(str).str.upper(), places, strict=True):
+            if key and key != "NAN":
+                index[key] = place
+    return index
+
+
 @dataclass(frozen=True)
 class _Place:
     label: str
@@ -545,8 +563,9 @@ def _route_on(
     coords = tuple((float(x), float(y)) for x, y in path)
     km = float(sum(_leg_km(a, b) for a, b in zip(coords[:-1], coords[1:], strict=True)))
     gc = float(geo.distance_km(o.lon, o.lat, d.lon, d.lat))
-    airspaces = _overflown(coords, caspian)
-    _verify(coords, graph, effective, caspian)
+    samples = _sample(coords)
+    airspaces = _overflown(samples, caspian)
+    _verify(samples, graph, effective)
     return AirRoute(o.label, d.label, coords, km, gc, airspaces, closed=frozenset(effective))
 
 
@@ -727,17 +746,20 @@ def _visible(
 def _sample(
     coords: tuple[tuple[float, float], ...], step_km: float = _SAMPLE_KM
 ) -> NDArray[np.float64]:
+    """Points every ``step_km`` or closer along the geodesic legs, end points included."""
     pts: list[NDArray[np.float64]] = []
     for (x1, y1), (x2, y2) in zip(coords[:-1], coords[1:], strict=True):
-        line = geo.geodesic_line(x1, y1, x2, y2, step_km=step_km)
-        pts.append(shapely.get_coordinates(line))
+        n_inner = max(int(np.ceil(float(geo.distance_km(x1, y1, x2, y2)) / step_km)) - 1, 0)
+        pts.append(np.asarray([[x1, y1]], dtype=np.float64))
+        if n_inner:
+            line = geo.GEOD.inv_intermediate(x1, y1, x2, y2, npts=n_inner, return_back_azimuth=True)
+            pts.append(np.column_stack([np.asarray(line.lons), np.asarray(line.lats)]))
+    pts.append(np.asarray([coords[-1]], dtype=np.float64))
     return np.vstack(pts)
 
 
-def _overflown(
-    coords: tuple[tuple[float, float], ...], caspian: borders.CaspianRule
-) -> tuple[str, ...]:
-    pts = _sample(coords)
+def _overflown(pts: NDArray[np.float64], caspian: borders.CaspianRule) -> tuple[str, ...]:
+    """Zones under the sampled points, in order, consecutive repeats merged."""
     zones = borders.locate_airspace(pts[:, 0], pts[:, 1], caspian=caspian)
     ordered: list[str] = []
     for z in zones:
@@ -746,15 +768,10 @@ def _overflown(
     return tuple(ordered)
 
 
-def _verify(
-    coords: tuple[tuple[float, float], ...],
-    graph: AirGraph,
-    closed: set[str],
-    caspian: borders.CaspianRule,
-) -> None:
+def _verify(pts: NDArray[np.float64], graph: AirGraph, closed: set[str]) -> None:
+    """Refuse a route any of whose samples lies in closed airspace (full resolution)."""
     if not closed:
         return
-    pts = _sample(coords)
     points = shapely.points(pts)
     for s in closed:
         zone = graph.exact[graph.states.index(s)]

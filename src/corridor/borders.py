@@ -197,10 +197,11 @@ def validate_iso3(code: str, *, allow_intl: bool = False) -> str:
     UnknownPlaceError
         If the code is not a country of the borders layer.
     """
-    known = list(load_borders().index)
     canon = str(code).strip().upper()
-    if canon in known or (allow_intl and canon == INTL):
+    _, codes = _country_tree()
+    if canon in _known_codes() or (allow_intl and canon == INTL):
         return canon
+    known = [str(c) for c in codes]
     close = difflib.get_close_matches(canon, known, n=5, cutoff=0.3)
     hint = f"did you mean: {', '.join(close)}" if close else f"known: {', '.join(sorted(known))}"
     msg = f"unknown country code {code!r}; {hint}"
@@ -208,6 +209,11 @@ def validate_iso3(code: str, *, allow_intl: bool = False) -> str:
 
 
 # --------------------------------------------------------------------------- land borders
+
+
+@lru_cache(maxsize=1)
+def _known_codes() -> frozenset[str]:
+    return frozenset(str(c) for c in load_borders().index)
 
 
 @lru_cache(maxsize=1)

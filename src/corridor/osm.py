@@ -575,7 +575,7 @@ def _edge_speed(data: Mapping[str, Any], table: Mapping[str, float]) -> float:
     if limit is not None:
         return limit
     known = [table[c] for c in _as_list(data.get("highway")) if c in table]
-    return float(np.mean(known)) if known else table["road"]
+    return sum(known) / len(known) if known else table["road"]
 
 
 def _geodesic_lengths_m(geoms: Sequence[BaseGeometry]) -> NDArray[np.float64]:
@@ -592,19 +592,38 @@ def _geodesic_lengths_m(geoms: Sequence[BaseGeometry]) -> NDArray[np.float64]:
 def _annotate(G: nx.MultiDiGraph, table: Mapping[str, float]) -> None:
     """Set ``length`` (geodesic metres), ``speed_kph`` and ``travel_time`` (s) on every edge."""
     edges = list(G.edges(keys=True, data=True))
-    geoms = []
-    for u, v, _, data in edges:
+    lengths = np.zeros(len(edges), dtype=np.float64)
+    curved: list[int] = []
+    geoms: list[BaseGeometry] = []
+    straight: list[int] = []
+    ends: list[tuple[Any, Any]] = []
+    for j, (u, v, _, data) in enumerate(edges):
         geom = data.get("geometry")
         if geom is None:
-            nu, nv = G.nodes[u], G.nodes[v]
-            geom = shapely.LineString([(nu["x"], nu["y"]), (nv["x"], nv["y"])])
-        geoms.append(geom)
-    lengths = _geodesic_lengths_m(geoms)
-    for (_, _, _, data), length in zip(edges, lengths, strict=True):
-        kph = _edge_speed(data, table)
-        data["length"] = float(length)
+            straight.append(j)
+            ends.append((u, v))
+        else:
+            curved.append(j)
+            geoms.append(geom)
+    if geoms:
+        lengths[curved] = _geodesic_lengths_m(geoms)
+    if straight:
+        nodes = G.nodes
+        n = len(ends)
+        x1 = np.fromiter((nodes[u]["x"] for u, _ in ends), dtype=np.float64, count=n)
+        y1 = np.fromiter((nodes[u]["y"] for u, _ in ends), dtype=np.float64, count=n)
+        x2 = np.fromiter((nodes[v]["x"] for _, v in ends), dtype=np.float64, count=n)
+        y2 = np.fromiter((nodes[v]["y"] for _, v in ends), dtype=np.float64, count=n)
+        lengths[straight] = geo.GEOD.inv(x1, y1, x2, y2)[2]
+    speeds: dict[tuple[str, str], float] = {}  # few distinct (maxspeed, highway) pairs
+    for (_, _, _, data), length in zip(edges, lengths.tolist(), strict=True):
+        key = (str(data.get("maxspeed")), str(data.get("highway")))
+        kph = speeds.get(key)
+        if kph is None:
+            kph = speeds[key] = _edge_speed(data, table)
+        data["length"] = length
         data["speed_kph"] = kph
-        data["travel_time"] = float(length) / (kph / 3.6)
+        data["travel_time"] = length / (kph / 3.6)
 
 
 # --------------------------------------------------------------------------- graph building
@@ -650,11 +669,17 @@ def _prepare(
     import networkx as nx
     import osmnx as ox
 
-    drop = [
-        (u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if not _is_drivable(d, highways)
-    ]
+    verdicts: dict[tuple[str, str], bool] = {}  # few distinct (highway, area) pairs
+    drop = []
+    for u, v, k, d in G.edges(keys=True, data=True):
+        key = (str(d.get("highway")), str(d.get("area")))
+        keep = verdicts.get(key)
+        if keep is None:
+            keep = verdicts[key] = _is_drivable(d, highways)
+        if not keep:
+            drop.append((u, v, k))
     G.remove_edges_from(drop)
-    G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0])
+    G.remove_nodes_from(list(nx.isolates(G)))
     if G.number_of_edges() == 0:
         msg = (
             f"{source}: no drivable roads in the extract (kept highway classes: "
