@@ -438,7 +438,7 @@ def _edge_frames(path: Path, nodes: pd.DataFrame) -> pd.DataFrame:
     except Exception as exc:
         msg = f"network file {f} could not be read: {exc}"
         raise DataError(msg) from exc
-    for i, r in enumerate(sea.to_dict("propsords")):
+    for i, r in enumerate(sea.to_dict("records")):
         row = i + 1
         props = {
             str(k): ("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
@@ -452,7 +452,7 @@ def _edge_frames(path: Path, nodes: pd.DataFrame) -> pd.DataFrame:
             raise _fail(
                 f, row, "mode", f"unknown mode {props['mode']!r}; valid: sea, ferry, waterway"
             )
-        rows.append(_edge_propsord(props, f, row, r["geometry"]))
+        rows.append(_edge_record(props, f, row, r["geometry"]))
     edges = pd.DataFrame(rows)
     dupes = edges["id"][edges["id"].duplicated()]
     if len(dupes):
