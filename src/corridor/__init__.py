@@ -33,6 +33,16 @@ from corridor.borders import (
 )
 from corridor.geo import distance_km, geodesic_line, line_length_km
 from corridor.network import Place, TransitNetwork, find_place, load_network
+from corridor.osm import (
+    SPEEDS_KPH,
+    OSMFetchError,
+    Refinement,
+    RoadGraph,
+    RoadRoute,
+    fetch_roads,
+    load_roads,
+    save_roads,
+)
 
 try:
     __version__ = _version("corridor")
@@ -43,13 +53,18 @@ __all__ = [
     "CASPIAN_RULES",
     "INTL",
     "REGION_BBOX",
+    "SPEEDS_KPH",
     "AirRoute",
     "AirStop",
     "CorridorError",
     "DataError",
     "NoRouteError",
+    "OSMFetchError",
     "Place",
+    "Refinement",
     "RegionError",
+    "RoadGraph",
+    "RoadRoute",
     "ScenarioError",
     "TransitNetwork",
     "UnknownPlaceError",
@@ -61,16 +76,19 @@ __all__ = [
     "build_air_graph",
     "country_at",
     "distance_km",
+    "fetch_roads",
     "find_place",
     "geodesic_line",
     "line_length_km",
     "load_airspace",
     "load_borders",
     "load_network",
+    "load_roads",
     "load_sea_zones",
     "load_territorial_seas",
     "locate_airspace",
     "locate_countries",
     "neighbours",
+    "save_roads",
     "shared_border",
 ]

@@ -130,6 +130,15 @@ def demo(out: Path) -> None:
         raise _Failure(exc) from None
 
 
+def _register_subcommands() -> None:
+    from corridor.osm import register_cli
+
+    register_cli(cli)
+
+
+_register_subcommands()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``corridor`` console script.
 

@@ -966,8 +966,11 @@ def _road_graph(
             strict=True,
         )
     )
+    fields = {name: np.asarray(arrays[name]) for name in _ARRAY_FIELDS}
+    for value in fields.values():
+        value.flags.writeable = False  # closures are masks, never edits
     return RoadGraph(
-        **{name: arrays[name] for name in _ARRAY_FIELDS},
+        **fields,
         node_names=MappingProxyType(names),
         meta=MappingProxyType(json.loads(str(arrays["meta"]))),
         source=source,
@@ -1582,10 +1585,14 @@ def refine(
     out["hours"] = out["hours"].astype(np.float64)
     out["refined"] = False
     out["snap_km"] = np.nan
+    col = {
+        name: out.columns.get_loc(name)
+        for name in ("km", "hours", "geometry", "refined", "snap_km")
+    }
 
     unrefined: dict[Any, str] = {}
     legs: list[tuple[Any, Any, tuple[float, float], tuple[float, float]]] = []
-    for label, row in zip(out.index, out.itertuples(index=False), strict=True):
+    for label, row in enumerate(out.itertuples(index=False)):  # label: row position
         if str(row.mode).lower() != "road":
             continue
         ends = _leg_ends(row.geometry)
@@ -1644,11 +1651,11 @@ def refine(
                     xy = np.vstack((start, xy))
                 if not np.allclose(xy[-1], end, atol=1e-9, rtol=0):
                     xy = np.vstack((xy, end))
-                out.at[label, "km"] = route.length_km
-                out.at[label, "hours"] = route.hours
-                out.at[label, "geometry"] = shapely.LineString(xy)
-                out.at[label, "refined"] = True
-                out.at[label, "snap_km"] = float(dist[n, 0] + dist[n, 1])
+                out.iat[label, col["km"]] = route.length_km
+                out.iat[label, col["hours"]] = route.hours
+                out.iat[label, col["geometry"]] = shapely.LineString(xy)
+                out.iat[label, col["refined"]] = True
+                out.iat[label, col["snap_km"]] = float(dist[n, 0] + dist[n, 1])
     refined = tuple(eid for _, eid, _, _ in legs if eid in routes)
     return Refinement(
         edges=out,
