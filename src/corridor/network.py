@@ -67,7 +67,7 @@ CROSSING_BORDER_KM = 5.0
 #: Airports are joined to the nearest city of their country within this distance.
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -525,9 +525,7 @@ def _annotate(
     for k, mode in enumerate(edges["mode"]):
         ordered: list[str] = []
         if mode not in ("sea", "ferry"):  # open water: port countries come with the end nodes
-            for code in located[bounds[k] : bounds[k + 1]]:
-                if code is not None and (not ordered or ordered[-1] != code):
-                    ordered.append(str(code))
+            ordered = _runs(located[bounds[k] : bounds[k + 1]])
         countries.append(tuple(ordered))
     territory = nodes["territory"].to_dict()
     territories = [
@@ -535,6 +533,28 @@ def _annotate(
         for u, v in zip(edges["u"], edges["v"], strict=True)
     ]
     return countries, territories
+
+
+#: Interior runs shorter than this many ~1 km samples are border noise, not a crossing.
+_MIN_RUN_SAMPLES = 3
+
+
+def _runs(codes: NDArray[np.object_]) -> list[str]:
+    """Ordered countries along sampled points, ignoring short interior excursions."""
+    runs: list[list[Any]] = []
+    for code in codes:
+        if code is None:
+            continue
+        if runs and runs[-1][0] == code:
+            runs[-1][1] += 1
+        else:
+            runs.append([code, 1])
+    kept = [r for i, r in enumerate(runs) if r[1] >= _MIN_RUN_SAMPLES or i in (0, len(runs) - 1)]
+    ordered: list[str] = []
+    for code, _ in kept:
+        if not ordered or ordered[-1] != code:
+            ordered.append(str(code))
+    return ordered
 
 
 def _build(path: Path) -> TransitNetwork:

@@ -1,0 +1,878 @@
+"""Multimodal route planning under a scenario: best routes, alternatives, why-not.
+
+``plan(scenario)`` answers, for every origin-destination pair of a scenario, which
+routes exist. Ground, sea, ferry and waterway legs are searched on the network's
+array form (:func:`scipy.sparse.csgraph.dijkstra` over a CSR matrix built from a
+boolean mask of usable edges); air legs come from :func:`corridor.airspace.air_route`
+between the airports that serve each origin and destination. The scenario never
+changes the network: it only decides which edges are usable.
+
+Rules
+-----
+* An edge is unusable when its mode is not allowed, its status is ``closed``, it or
+  one of its end nodes is closed by the scenario, or it touches a state (or de facto
+  territory) that is hostile for the edge's mode. The origin's and the destination's
+  own countries are always usable for their own legs.
+* Conditional states are allowed but flagged; with the ``hours`` objective every
+  border crossing or port call touching one costs ``conditional_delay_h``.
+* Air legs avoid the airspace of states hostile for ``overflight`` plus the
+  scenario's ``closed_airspace``; they may start and end only at airports of states
+  not hostile for ``landing`` (own countries excepted).
+* Every route is re-checked against the scenario before it is returned.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from scipy.sparse.csgraph import dijkstra
+
+from corridor import airspace, borders, geo
+from corridor._errors import NoRouteError, ScenarioError, UnknownPlaceError
+from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
+from corridor.scenario import LEG_STANCE_MODE, Scenario, Stance, check_places
+
+__all__ = ["Leg", "PairPlan", "Plan", "Route", "WhyNot", "plan"]
+
+logger = logging.getLogger("corridor")
+
+#: Cruise speed of a military transport (Il-76 class), km/h, and fixed time per flight, h.
+AIR_SPEED_KMH = 750.0
+AIR_FIXED_H = 1.0
+#: Time to change mode at an airport, port or station (added per transfer edge), h.
+SNAP_MAX_KM = 50.0
+#: Airports within this distance of a coordinate origin/destination serve it.
+AIRPORT_REACH_KM = 100.0
+_GROUND_MODES = ("road", "rail", "sea", "ferry", "waterway")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One stretch of a route in a single mode."""
+
+    mode: str
+    orig: str
+    dest: str
+    km: float
+    hours: float
+    countries: tuple[str, ...]
+    via: tuple[str, ...]
+    geometry: shapely.LineString
+    conditional: tuple[str, ...] = ()
+    edges: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (geometry as a GeoJSON LineString)."""
+        return {
+            "mode": self.mode,
+            "from": self.orig,
+            "to": self.dest,
+            "km": round(self.km, 1),
+            "hours": round(self.hours, 2),
+            "countries": list(self.countries),
+            "via": list(self.via),
+            "conditional": list(self.conditional),
+            "geometry": shapely.geometry.mapping(shapely.set_precision(self.geometry, 1e-5)),
+        }
+
+
+@dataclass(frozen=True)
+class Route:
+    """A feasible route: ordered legs from an origin to a destination."""
+
+    origin: str
+    destination: str
+    legs: tuple[Leg, ...]
+    rank: int = 1
+
+    @property
+    def km(self) -> float:
+        """Total length."""
+        return float(sum(leg.km for leg in self.legs))
+
+    @property
+    def hours(self) -> float:
+        """Total time, conditional delays included."""
+        return float(sum(leg.hours for leg in self.legs))
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """Modes in order of first use (transfers omitted)."""
+        seen: list[str] = []
+        for leg in self.legs:
+            if leg.mode != "transfer" and leg.mode not in seen:
+                seen.append(leg.mode)
+        return tuple(seen)
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Countries (and ``INTL``) in order, consecutive repeats merged."""
+        out: list[str] = []
+        for leg in self.legs:
+            for c in leg.countries:
+                if not out or out[-1] != c:
+                    out.append(c)
+        return tuple(out)
+
+    @property
+    def via(self) -> tuple[str, ...]:
+        """Crossings, ports and airports used, in order."""
+        return tuple(v for leg in self.legs for v in leg.via)
+
+    @property
+    def conditional(self) -> tuple[str, ...]:
+        """Conditional states the route relies on."""
+        return tuple(sorted({c for leg in self.legs for c in leg.conditional}))
+
+    @property
+    def signature(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What makes two routes genuinely different: transit countries and crossings."""
+        return self.countries, tuple(v for v in self.via if not v.startswith(("port-",)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as printed by ``corridor route --json``."""
+        return {
+            "rank": self.rank,
+            "origin": self.origin,
+            "destination": self.destination,
+            "km": round(self.km, 1),
+            "hours": round(self.hours, 2),
+            "modes": list(self.modes),
+            "countries": list(self.countries),
+            "conditional": list(self.conditional),
+            "legs": [leg.to_dict() for leg in self.legs],
+        }
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """Why a pair has no route, and what would restore one."""
+
+    reason: str
+    blocking: tuple[str, ...]
+    restore: tuple[tuple[str, ...], ...]
+    restored_routes: tuple[Route, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"reason": self.reason, "restore": [list(r) for r in self.restore]}
+
+
+@dataclass(frozen=True)
+class PairPlan:
+    """Routes (best first) for one origin-destination pair, or its why-not."""
+
+    origin: str
+    destination: str
+    routes: tuple[Route, ...]
+    why_not: WhyNot | None = None
+
+    @property
+    def feasible(self) -> bool:
+        """Whether at least one route exists."""
+        return bool(self.routes)
+
+    @property
+    def best(self) -> Route | None:
+        """The best route, if any."""
+        return self.routes[0] if self.routes else None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The answer to a scenario: one :class:`PairPlan` per origin-destination pair."""
+
+    scenario: Scenario
+    pairs: tuple[PairPlan, ...]
+
+    @property
+    def feasible(self) -> bool:
+        """True when every pair has a route."""
+        return all(p.feasible for p in self.pairs)
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        """All routes of all pairs."""
+        return tuple(r for p in self.pairs for r in p.routes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: ``{"feasible", "routes", "why_not", "pairs"}``."""
+        reasons = [p.why_not for p in self.pairs if p.why_not is not None]
+        why_not = None
+        if reasons:
+            why_not = {
+                "reason": " | ".join(w.reason for w in reasons),
+                "restore": [list(r) for w in reasons for r in w.restore],
+            }
+        return {
+            "scenario": self.scenario.name,
+            "feasible": self.feasible,
+            "routes": [r.to_dict() for r in self.routes],
+            "why_not": why_not,
+            "pairs": [
+                {
+                    "origin": p.origin,
+                    "destination": p.destination,
+                    "feasible": p.feasible,
+                    "why_not": p.why_not.to_dict() if p.why_not else None,
+                }
+                for p in self.pairs
+            ],
+        }
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What one search needs: the scenario resolved against the network."""
+
+    net: TransitNetwork
+    scenario: Scenario
+    orig: Place
+    dest: Place
+    own: frozenset[str]
+    extra_closed_nodes: frozenset[str] = frozenset()
+    extra_open: frozenset[str] = frozenset()  # states/facilities forced open (why-not probes)
+    extra_hostile: frozenset[str] = frozenset()  # states closed for alternatives
+    banned_nodes: frozenset[str] = frozenset()
+    universe: tuple[str, ...] = field(default=())
+
+    def stance(self, code: str, mode: str) -> Stance:
+        if code in self.extra_hostile and code not in self.own:
+            return Stance.HOSTILE
+        if code in self.own or code in self.extra_open:
+            return Stance.PERMISSIVE
+        return self.scenario.stance(code, mode)
+
+
+def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Usable-edge mask, conditional-penalty hours, and conditional bitmask per edge."""
+    net, scen = ctx.net, ctx.scenario
+    n_edges = len(net.edge_u)
+    usable = np.zeros(n_edges, dtype=bool)
+    cond_bits = np.zeros(n_edges, dtype=np.uint64)
+    allowed_modes = set(scen.modes) | {"transfer"}
+    status = net.edges["status"].to_numpy()
+    closed_ids = scen.closed_edges
+    edge_ids = net.edges.index.to_numpy()
+    for mode_idx, mode in enumerate(EDGE_MODES):
+        sel = net.edge_mode == mode_idx
+        if mode not in allowed_modes or not sel.any():
+            continue
+        stance_mode = LEG_STANCE_MODE.get(mode)
+        if stance_mode is None:  # transfers: airport <-> city inside one country
+            usable |= sel
+            continue
+        hostile = {c for c in ctx.universe if ctx.stance(c, stance_mode) == Stance.HOSTILE}
+        cond = {c for c in ctx.universe if ctx.stance(c, stance_mode) == Stance.CONDITIONAL}
+        h_mask, c_mask = net.country_mask(frozenset(hostile)), net.country_mask(frozenset(cond))
+        ok = sel & ((net.edge_mask & h_mask) == 0)
+        usable |= ok
+        cond_bits[sel] = net.edge_mask[sel] & c_mask
+    usable &= status != "closed"
+    if closed_ids:
+        usable &= ~np.isin(edge_ids, list(closed_ids))
+    closed_nodes = set(scen.closed_nodes) | set(ctx.extra_closed_nodes) | set(ctx.banned_nodes)
+    closed_nodes -= set(ctx.extra_open)
+    node_status_closed = set(net.nodes.index[net.nodes["status"] == "closed"]) - set(ctx.extra_open)
+    closed_nodes |= node_status_closed
+    if closed_nodes:
+        bad = np.array([n in closed_nodes for n in net.node_ids])
+        usable &= ~bad[net.edge_u] & ~bad[net.edge_v]
+    # conditional penalty: once per crossing/port touching a conditional state (half per side)
+    penalty = np.zeros(n_edges)
+    if scen.objective == "hours":
+        kinds = net.nodes["kind"].to_numpy()
+        gate = np.isin(kinds, ["crossing", "port"])
+        touches_gate = gate[net.edge_u] | gate[net.edge_v]
+        penalty = np.where((cond_bits != 0) & touches_gate, scen.conditional_delay_h / 2, 0.0)
+    return usable, penalty, cond_bits
+
+
+def _weights(ctx: _Context, penalty: np.ndarray) -> np.ndarray:
+    net = ctx.net
+    if ctx.scenario.objective == "km":
+        return net.edge_km.copy()
+    if ctx.scenario.objective == "hours":
+        return np.asarray(net.edge_hours + penalty, dtype=np.float64)
+    changes = np.isin(net.edge_mode, [EDGE_MODES.index(m) for m in ("transfer", "ferry", "sea")])
+    return np.where(changes, 1.0, 0.0) + net.edge_km * 1e-4
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def plan(
+    scenario: Scenario,
+    *,
+    network: TransitNetwork | None = None,
+    k: int | None = None,
+    explain: bool = True,
+) -> Plan:
+    """Plan every origin-destination pair of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        Stances, closures, places and options (see :mod:`corridor.scenario`).
+    network
+        Network to route on (default: :func:`corridor.load_network`).
+    k
+        Routes wanted per pair, best included (default: ``scenario.k``).
+    explain
+        Compute ``why_not`` with restoring stance changes for infeasible pairs.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario has no origins or destinations, or names unknown places.
+
+    Examples
+    --------
+    >>> from corridor.scenario import make_scenario
+    >>> p = plan(make_scenario(origins=["vladikavkaz"], destinations=["yerevan"], modes=["road"]))
+    >>> "x-upper-lars" in p.pairs[0].best.via
+    True
+    """
+    net = network if network is not None else load_network()
+    if not scenario.origins or not scenario.destinations:
+        msg = f"scenario {scenario.name!r} needs at least one origin and one destination"
+        raise ScenarioError(msg)
+    check_places(scenario, lambda p: find_place(p, net))
+    want = k if k is not None else scenario.k
+    pairs = []
+    for o_text, d_text in itertools.product(scenario.origins, scenario.destinations):
+        o, d = find_place(o_text, net), find_place(d_text, net)
+        if o.label == d.label:
+            msg = (
+                f"scenario {scenario.name!r}: origin and destination are the same place {o.label!r}"
+            )
+            raise ScenarioError(msg)
+        pairs.append(_plan_pair(net, scenario, o, d, want, explain=explain))
+    return Plan(scenario, tuple(pairs))
+
+
+def _context(net: TransitNetwork, scenario: Scenario, o: Place, d: Place, **extra: Any) -> _Context:
+    own = frozenset(c for c in (o.country, d.country) if c)
+    return _Context(net, scenario, o, d, own, universe=net.countries, **extra)
+
+
+def _plan_pair(
+    net: TransitNetwork, scenario: Scenario, o: Place, d: Place, k: int, *, explain: bool
+) -> PairPlan:
+    ctx = _context(net, scenario, o, d)
+    best = _best_route(ctx)
+    if best is None:
+        why = _why_not(ctx) if explain else None
+        return PairPlan(o.label, d.label, (), why)
+    routes = [best]
+    if k > 1:
+        routes += _alternatives(ctx, best, k - 1)
+    ranked = tuple(_ranked(r, i + 1) for i, r in enumerate(routes))
+    for r in ranked:
+        _recheck(ctx, r)
+    return PairPlan(o.label, d.label, ranked)
+
+
+def _ranked(route: Route, rank: int) -> Route:
+    return Route(route.origin, route.destination, route.legs, rank)
+
+
+def _cost(ctx: _Context, route: Route) -> float:
+    if ctx.scenario.objective == "km":
+        return route.km
+    if ctx.scenario.objective == "hours":
+        return route.hours
+    return (
+        float(sum(1 for leg in route.legs if leg.mode in ("air", "sea", "ferry", "transfer")))
+        + route.km * 1e-4
+    )
+
+
+def _best_route(ctx: _Context) -> Route | None:
+    candidates = [r for r in (_ground_route(ctx), _air_route(ctx)) if r is not None]
+    return min(candidates, key=lambda r: _cost(ctx, r)) if candidates else None
+
+
+# --------------------------------------------------------------------------- ground
+
+
+def _snap(ctx: _Context, place: Place) -> tuple[int, float] | None:
+    """Network node serving a place, and the connector length (0 for a node)."""
+    net = ctx.net
+    if place.node is not None:
+        return net.node_index[place.node], 0.0
+    nodes = net.nodes[net.nodes["kind"].isin(["city", "port", "airport", "airbase"])]
+    d = geo.distance_km(
+        place.lon, place.lat, nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()
+    )
+    j = int(np.argmin(d))
+    if d[j] > SNAP_MAX_KM:
+        return None
+    return net.node_index[str(nodes.index[j])], float(d[j])
+
+
+def _ground_modes(ctx: _Context) -> bool:
+    return bool(set(ctx.scenario.modes) & set(_GROUND_MODES))
+
+
+def _ground_route(ctx: _Context) -> Route | None:
+    if not _ground_modes(ctx):
+        return None
+    so, sd = _snap(ctx, ctx.orig), _snap(ctx, ctx.dest)
+    if so is None or sd is None:
+        return None
+    usable, penalty, cond_bits = _ground_masks(ctx)
+    weights = _weights(ctx, penalty)
+    path = _shortest(ctx, usable, weights, so[0], sd[0])
+    if path is None:
+        return None
+    legs = _legs_from_edges(ctx, path, cond_bits, penalty)
+    # A ground route made only of transfers is no route.
+    if not any(leg.mode != "transfer" for leg in legs) and so[0] != sd[0]:
+        return None
+    return Route(ctx.orig.label, ctx.dest.label, tuple(legs))
+
+
+#: Search layers: a consignment on the road, on the rails or on the water.
+_LAYER = {"road": 0, "transfer": 0, "rail": 1, "sea": 2, "ferry": 2, "waterway": 2}
+_LAYER_NAMES = ("road", "rail", "water")
+#: Hours to move a load between layers at a city or port (transloading, port handling).
+SWITCH_HOURS = {frozenset({0, 1}): 6.0, frozenset({0, 2}): 12.0, frozenset({1, 2}): 12.0}
+#: With the ``km`` objective, a change of mode costs as much as this many km (it adds no km).
+SWITCH_KM_EQUIVALENT = 25.0
+
+Step = tuple[
+    str, int, int, int
+]  # ("edge", edge index, 0, 0) or ("switch", node, from layer, to layer)
+
+
+def _shortest(
+    ctx: _Context, usable: np.ndarray, weights: np.ndarray, src: int, dst: int
+) -> list[Step] | None:
+    """Cheapest path from node src to node dst, switching modes only at cities and ports.
+
+    The search runs on a layered graph (road, rail, water copies of every node) so a
+    change of mode is a costed step, not a free hop.
+    """
+    from scipy.sparse import csr_matrix
+
+    net = ctx.net
+    if src == dst:
+        return []
+    n = len(net.node_ids)
+    idx = np.flatnonzero(usable)
+    layer = np.array([_LAYER[EDGE_MODES[m]] for m in net.edge_mode[idx]], dtype=np.int64)
+    u = net.edge_u[idx] + layer * n
+    v = net.edge_v[idx] + layer * n
+    w = np.maximum(weights[idx], 1e-9)
+    rows, cols = [u, v], [v, u]
+    vals, tags = [w, w], [idx, idx]
+    kinds = net.nodes["kind"].to_numpy()
+    hubs = np.flatnonzero(np.isin(kinds, ["city", "port"]))
+    for pair, hours in SWITCH_HOURS.items():
+        la, lb = sorted(pair)
+        objective = ctx.scenario.objective
+        cost = {"km": SWITCH_KM_EQUIVALENT, "hours": hours}.get(objective, 1.0)
+        code = -1 - (la * 3 + lb)
+        for a_layer, b_layer in ((la, lb), (lb, la)):
+            rows.append(hubs + a_layer * n)
+            cols.append(hubs + b_layer * n)
+            vals.append(np.full(len(hubs), cost))
+            tags.append(np.full(len(hubs), code))
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    val, tag = np.concatenate(vals), np.concatenate(tags)
+    order = np.lexsort((val, c, r))
+    r, c, val, tag = r[order], c[order], val[order], tag[order]
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    r, c, val, tag = r[first], c[first], val[first], tag[first]
+    matrix = csr_matrix((val, (r, c)), shape=(3 * n, 3 * n))
+    starts = [src + k * n for k in range(3)]
+    dist, pred, origin = dijkstra(
+        matrix, directed=True, indices=starts, return_predecessors=True, min_only=True
+    )
+    ends = [dst + k * n for k in range(3)]
+    end = min(ends, key=lambda e: dist[e])
+    if not np.isfinite(dist[end]):
+        return None
+    lookup = {(int(a), int(b)): int(t) for a, b, t in zip(r, c, tag, strict=True)}
+    chain = [end]
+    while chain[-1] != origin[end]:
+        chain.append(int(pred[chain[-1]]))
+    chain.reverse()
+    steps: list[Step] = []
+    for a, b in zip(chain[:-1], chain[1:], strict=True):
+        t = lookup[(a, b)]
+        if t >= 0:
+            steps.append(("edge", t, 0, 0))
+        else:
+            steps.append(("switch", a % n, a // n, b // n))
+    return steps
+
+
+def _legs_from_edges(
+    ctx: _Context, path: list[Step], cond_bits: np.ndarray, penalty: np.ndarray
+) -> list[Leg]:
+    net = ctx.net
+    edges = net.edges
+    nodes = net.nodes
+    cond_codes = {
+        c
+        for c in ctx.universe
+        if any(ctx.stance(c, m) == Stance.CONDITIONAL for m in ("road", "rail", "sea"))
+    }
+    legs: list[Leg] = []
+    src = ctx.orig.node or net.node_ids[_snap(ctx, ctx.orig)[0]]  # type: ignore[index]
+    current = src
+    group: list[tuple[int, str, str]] = []  # (edge index or -1 for a switch, from, to)
+    switches: dict[int, tuple[str, int, int]] = {}
+    for kind, value, la, lb in path:
+        if kind == "switch":
+            node = net.node_ids[value]
+            switches[len(group)] = (node, la, lb)
+            group.append((-1 - len(group), node, node))
+            continue
+        u, v = net.node_ids[net.edge_u[value]], net.node_ids[net.edge_v[value]]
+        a, b = (u, v) if u == current else (v, u)
+        group.append((value, a, b))
+        current = b
+
+    def mode_of(item: tuple[int, str, str]) -> str:
+        return "switch" if item[0] < 0 else EDGE_MODES[net.edge_mode[item[0]]]
+
+    for mode, chunk in itertools.groupby(group, key=mode_of):
+        items = list(chunk)
+        if mode == "switch":
+            for _, node, _ in items:
+                _, la, lb = next(v for v in switches.values() if v[0] == node)
+                hours = SWITCH_HOURS[frozenset({la, lb})]
+                point = nodes.at[node, "geometry"]
+                legs.append(
+                    Leg(
+                        "transfer",
+                        node,
+                        node,
+                        0.0,
+                        hours,
+                        (str(nodes.at[node, "country"]),),
+                        (node,),
+                        shapely.LineString([(point.x, point.y), (point.x, point.y)]),
+                    )
+                )
+            continue
+        coords: list[tuple[float, float]] = []
+        countries: list[str] = []
+        via: list[str] = []
+        conditional: set[str] = set()
+        km = hours = 0.0
+        for e, a, b in items:
+            row = edges.iloc[e]
+            line = list(row.geometry.coords)
+            if row["u"] != a:
+                line.reverse()
+            coords.extend(line if not coords else line[1:])
+            for c in _edge_countries(nodes, row, a, b):
+                if not countries or countries[-1] != c:
+                    countries.append(str(c))
+            for n in (a, b):
+                if (
+                    nodes.at[n, "kind"] in ("crossing", "port", "airport", "airbase")
+                    and n not in via
+                ):
+                    via.append(n)
+            km += float(net.edge_km[e])
+            hours += float(net.edge_hours[e]) + float(penalty[e])
+            if cond_bits[e]:
+                conditional |= {
+                    c for c in cond_codes if net.country_mask(frozenset({c})) & cond_bits[e]
+                }
+        legs.append(
+            Leg(
+                mode=mode,
+                orig=items[0][1],
+                dest=items[-1][2],
+                km=km,
+                hours=hours,
+                countries=tuple(countries),
+                via=tuple(via),
+                geometry=shapely.LineString(coords),
+                conditional=tuple(sorted(conditional - ctx.own)),
+                edges=tuple(str(edges.index[e]) for e, _, _ in items),
+            )
+        )
+    return legs
+
+
+def _edge_countries(nodes: Any, row: Any, a: str, b: str) -> list[str]:
+    """Countries an edge passes, in order, from the network's topology.
+
+    Border crossings mark where one country ends and the next begins, so the end
+    nodes' countries give the order; a country the geometry crosses that neither end
+    belongs to (a true transit) is inserted between them.
+    """
+    ends: list[str] = []
+    for n in (a, b):
+        if nodes.at[n, "kind"] != "crossing":
+            ends.append(str(nodes.at[n, "country"]))
+    own = {str(nodes.at[n, c]) for n in (a, b) for c in ("country", "country_b") if nodes.at[n, c]}
+    transit = [str(c) for c in row["countries"] if c not in own]
+    if not ends:
+        return transit
+    return [ends[0], *transit, *ends[1:]]
+
+
+# --------------------------------------------------------------------------- air
+
+
+def _gateways(ctx: _Context, place: Place) -> list[Place]:
+    """Airports that serve a place: itself, airports transferring to it, or nearby ones."""
+    net = ctx.net
+    nodes = net.nodes
+    airports = nodes[nodes["kind"].isin(["airport", "airbase"])]
+    if place.node is not None and place.node in airports.index:
+        return [place]
+    if place.node is not None:
+        edges = net.edges[(net.edges["mode"] == "transfer") & (net.edges["v"] == place.node)]
+        ids = [u for u in edges["u"] if u in airports.index]
+    else:
+        d = geo.distance_km(
+            place.lon, place.lat, airports.geometry.x.to_numpy(), airports.geometry.y.to_numpy()
+        )
+        ids = [str(airports.index[i]) for i in np.argsort(d)[:3] if d[i] <= AIRPORT_REACH_KM]
+    runway = airports["runway_m"]
+    ids = [
+        i for i in ids if not np.isfinite(runway[i]) or runway[i] >= ctx.scenario.min_runway_m
+    ] or ids
+    return [
+        Place(
+            i,
+            str(airports.at[i, "name"]),
+            airports.at[i, "geometry"].x,
+            airports.at[i, "geometry"].y,
+            i,
+            str(airports.at[i, "country"]),
+        )
+        for i in ids
+    ]
+
+
+def _air_closed(ctx: _Context) -> set[str]:
+    hostile = {
+        c
+        for c in borders.load_borders().index
+        if ctx.stance(str(c), "overflight") == Stance.HOSTILE
+    }
+    extra = {c for c in ctx.scenario.closed_airspace if c not in ctx.extra_open}
+    return (
+        hostile | extra | {c for c in ctx.extra_hostile if c in borders.load_borders().index}
+    ) - set(ctx.own)
+
+
+def _air_route(ctx: _Context) -> Route | None:
+    if "air" not in ctx.scenario.modes:
+        return None
+    closed = _air_closed(ctx)
+    no_landing = {
+        c for c in borders.load_borders().index if ctx.stance(str(c), "landing") == Stance.HOSTILE
+    } - set(ctx.own)
+    best: Route | None = None
+    for go in _gateways(ctx, ctx.orig):
+        for gd in _gateways(ctx, ctx.dest):
+            if go.node in ctx.banned_nodes or gd.node in ctx.banned_nodes:
+                continue
+            if (go.country in no_landing) or (gd.country in no_landing):
+                continue
+            try:
+                air = airspace.air_route(
+                    (go.lon, go.lat), (gd.lon, gd.lat), closed=closed, caspian=ctx.scenario.caspian,
+                    range_km=ctx.scenario.range_km, min_runway_m=ctx.scenario.min_runway_m,
+                    no_landing=no_landing,
+                )  # fmt: skip
+            except NoRouteError:
+                continue
+            route = _air_to_route(ctx, go, gd, air)
+            if best is None or _cost(ctx, route) < _cost(ctx, best):
+                best = route
+    return best
+
+
+def _air_to_route(ctx: _Context, go: Place, gd: Place, air: airspace.AirRoute) -> Route:
+    legs: list[Leg] = []
+    if ctx.orig.node != go.node:
+        legs.append(_transfer_leg(ctx, ctx.orig, go))
+    known = borders.load_borders().index
+    cond = tuple(
+        sorted(
+            c
+            for c in air.airspaces
+            if c in known and ctx.stance(c, "overflight") == Stance.CONDITIONAL
+        )
+    )
+    delay = (
+        ctx.scenario.conditional_delay_h * len(cond) if ctx.scenario.objective == "hours" else 0.0
+    )
+    hours = air.km / AIR_SPEED_KMH + AIR_FIXED_H * (1 + len(air.stops)) + delay
+    via = (str(go.node), *(s.place for s in air.stops), str(gd.node))
+    legs.append(
+        Leg("air", str(go.node), str(gd.node), air.km, hours, air.airspaces, via, air.line(), cond)
+    )
+    if ctx.dest.node != gd.node:
+        legs.append(_transfer_leg(ctx, gd, ctx.dest))
+    return Route(ctx.orig.label, ctx.dest.label, tuple(legs))
+
+
+def _transfer_leg(ctx: _Context, a: Place, b: Place) -> Leg:
+    km = max(float(geo.distance_km(a.lon, a.lat, b.lon, b.lat)), 0.1)
+    country = a.country or b.country or ""
+    return Leg(
+        "transfer", a.label, b.label, km, 1.0 + km / 40.0, (country,) if country else (), (),
+        shapely.LineString([(a.lon, a.lat), (b.lon, b.lat)]),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- alternatives
+
+
+def _alternatives(ctx: _Context, best: Route, n: int) -> list[Route]:
+    """Genuinely different routes: ban a crossing, port or transit state of earlier routes."""
+    found: dict[Any, Route] = {best.signature: best}
+    frontier = [best]
+    tried: set[frozenset[str]] = set()
+    while frontier and len(found) < n + 1:
+        route = frontier.pop(0)
+        bans: list[tuple[str, ...]] = [
+            (v,) for v in route.via if v not in (ctx.orig.node, ctx.dest.node)
+        ]
+        bans += [(c,) for c in route.countries if c not in ctx.own and c != borders.INTL]
+        for ban in bans:
+            key = frozenset(ban)
+            if key in tried:
+                continue
+            tried.add(key)
+            nodes = frozenset(b for b in ban if b in ctx.net.node_index)
+            states = frozenset(b for b in ban if b not in ctx.net.node_index)
+            alt_ctx = _Context(
+                ctx.net, ctx.scenario, ctx.orig, ctx.dest, ctx.own,
+                banned_nodes=ctx.banned_nodes | nodes, extra_hostile=ctx.extra_hostile | states,
+                universe=ctx.universe,
+            )  # fmt: skip
+            alt = _best_route(alt_ctx)
+            if alt is not None and alt.signature not in found:
+                found[alt.signature] = alt
+                frontier.append(alt)
+            if len(found) >= 3 * (n + 1):
+                break
+    others = sorted((r for r in found.values() if r is not best), key=lambda r: _cost(ctx, r))
+    return others[:n]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _recheck(ctx: _Context, route: Route) -> None:
+    """Refuse a route that breaks the scenario (a bug guard, never expected to fire)."""
+    scen = ctx.scenario
+    for leg in route.legs:
+        if leg.mode != "transfer" and leg.mode not in scen.modes:
+            msg = f"internal error: route uses mode {leg.mode!r} the scenario does not allow"
+            raise RuntimeError(msg)
+        stance_mode = "overflight" if leg.mode == "air" else LEG_STANCE_MODE.get(leg.mode)
+        if stance_mode is None:
+            continue
+        for c in leg.countries:
+            if c == borders.INTL or c in ctx.own:
+                continue
+            if ctx.stance(c, stance_mode) == Stance.HOSTILE or (
+                leg.mode == "air" and c in scen.closed_airspace
+            ):
+                msg = (
+                    f"internal error: {leg.mode} leg crosses {c}, hostile in scenario {scen.name!r}"
+                )
+                raise RuntimeError(msg)
+        closed = set(scen.closed_nodes) & set(leg.via)
+        if closed or set(scen.closed_edges) & set(leg.edges):
+            msg = f"internal error: route uses closed facility {sorted(closed or set(leg.edges))}"
+            raise RuntimeError(msg)
+
+
+def _blocking_states(ctx: _Context) -> list[str]:
+    modes = ["overflight", "landing"] if "air" in ctx.scenario.modes else []
+    modes += sorted({LEG_STANCE_MODE[m] for m in ctx.scenario.modes if m in LEG_STANCE_MODE})
+    hostile = {c for c in ctx.universe for m in modes if ctx.stance(c, m) == Stance.HOSTILE}
+    hostile |= set(ctx.scenario.closed_airspace) - set(ctx.own)
+    near: set[str] = set()
+    for place in (ctx.dest, ctx.orig):
+        if place.country and place.country in borders.load_borders().index:
+            near |= borders.neighbours(place.country)
+    first = sorted(hostile & near)
+    return first + sorted(hostile - near)
+
+
+def _why_not(ctx: _Context) -> WhyNot:
+    blocking = _blocking_states(ctx)
+    nodes = ctx.net.nodes
+    closed_facilities = sorted(
+        n
+        for n in ctx.scenario.closed_nodes | set(nodes.index[nodes["status"] == "closed"])
+        if ctx.net.nodes.at[n, "kind"] == "crossing"
+        and {ctx.net.nodes.at[n, "country"], ctx.net.nodes.at[n, "country_b"]} & set(ctx.own)
+    )  # fmt: skip
+    candidates = blocking[:10] + closed_facilities[:4]
+    restore: list[tuple[str, ...]] = []
+    routes: list[Route] = []
+    for size in (1, 2, 3):
+        for combo in itertools.combinations(candidates, size):
+            if any(set(r) <= set(combo) for r in restore):
+                continue
+            probe = _Context(
+                ctx.net, ctx.scenario, ctx.orig, ctx.dest, ctx.own,
+                extra_open=frozenset(combo), universe=ctx.universe,
+            )  # fmt: skip
+            route = _best_route(probe)
+            if route is not None:
+                restore.append(combo)
+                routes.append(route)
+        if len(restore) >= 6:
+            break
+    near = (
+        [c for c in blocking if ctx.dest.country and c in borders.neighbours(ctx.dest.country)]
+        if ctx.dest.country in borders.load_borders().index
+        else []
+    )
+    if near and len(near) == len(borders.neighbours(str(ctx.dest.country))):
+        reason = (
+            f"no route from {ctx.orig.label} to {ctx.dest.label}: every neighbour of "
+            f"{ctx.dest.country} is closed to the allowed modes ({', '.join(near)})"
+        )
+    else:
+        shown = ", ".join(blocking[:8]) or "none"
+        reason = (
+            f"no route from {ctx.orig.label} to {ctx.dest.label} with modes "
+            f"{', '.join(sorted(ctx.scenario.modes))}; closures that cut access: {shown}"
+        )
+    return WhyNot(reason, tuple(blocking), tuple(restore), tuple(routes))
+
+
+def require_route(plan_: Plan) -> Plan:
+    """Raise :class:`NoRouteError` with the why-not if any pair of the plan has no route."""
+    for pair in plan_.pairs:
+        if not pair.feasible:
+            raise NoRouteError(pair.why_not.reason if pair.why_not else "no route")
+    return plan_
+
+
+def _unused(_: Iterable[Any]) -> None:  # pragma: no cover - keeps UnknownPlaceError import explicit
+    raise UnknownPlaceError("")

@@ -1,0 +1,453 @@
+"""Scenarios: who permits what, as frozen data.
+
+A scenario gives each country (and de facto territory) a :class:`Stance`:
+``permissive``, ``conditional`` (allowed, flagged, and penalised with a delay) or
+``hostile`` (refused), with optional per-mode overrides:
+
+``overflight``
+    air legs crossing the state's territorial airspace;
+``landing``
+    air legs starting or ending (or stopping) at its airports;
+``road``, ``rail``
+    ground legs on its territory (and its border crossings);
+``sea``
+    port calls, sea lanes, ferries and the inland waterway in its waters.
+
+Scenarios never change the network: :func:`corridor.routing.plan` turns them into
+masks over the prebuilt arrays. Load one from TOML (:func:`load_scenario`, format in
+``docs/scenarios.md``, JSON Schema in ``docs/scenario.schema.json``) or build one with
+keywords (:func:`make_scenario`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from corridor import borders, settings
+from corridor._errors import ScenarioError, UnknownPlaceError
+from corridor.network import TERRITORIES
+
+__all__ = [
+    "ALL_MODES",
+    "OBJECTIVES",
+    "STANCE_MODES",
+    "Scenario",
+    "Stance",
+    "list_scenarios",
+    "load_scenario",
+    "make_scenario",
+    "scenario_schema",
+]
+
+
+class Stance(StrEnum):
+    """How a state treats passage."""
+
+    PERMISSIVE = "permissive"
+    CONDITIONAL = "conditional"
+    HOSTILE = "hostile"
+
+
+#: Modes a stance can be overridden for.
+STANCE_MODES = ("overflight", "landing", "road", "rail", "sea")
+#: Modes a route may use.
+ALL_MODES = ("air", "road", "rail", "sea", "ferry", "waterway")
+#: Route objectives.
+OBJECTIVES = ("km", "hours", "transfers")
+Objective = Literal["km", "hours", "transfers"]
+#: Which stance mode governs each leg mode on the ground and at sea.
+LEG_STANCE_MODE = {"road": "road", "rail": "rail", "sea": "sea", "ferry": "sea", "waterway": "sea"}
+_MODE_ALIASES = {"ground": ("road", "rail", "ferry", "waterway"), "any": ALL_MODES}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Frozen what-if: stances, closures, places and routing options.
+
+    Attributes
+    ----------
+    name, description, date
+        Labels; ``date`` is free text (ISO date recommended).
+    stances
+        Per country (ISO3) or territory (``ABK``, ``SOS``): a mapping from
+        ``"default"`` and any of :data:`STANCE_MODES` to a :class:`Stance`.
+    default_stance
+        Stance of every unlisted country.
+    closed_nodes, closed_edges
+        Network ids (crossings, ports, airports, links) closed outright.
+    closed_airspace
+        States whose airspace is closed whatever their stance.
+    caspian
+        ``"open"`` or ``"partitioned"``.
+    origins, destinations
+        Places (node ids, ICAO/IATA codes, names or ``"LAT,LON"``).
+    modes
+        Leg modes allowed.
+    range_km, min_runway_m
+        Aircraft range (None: unlimited) and the shortest runway for a stop.
+    objective
+        ``"km"``, ``"hours"`` or ``"transfers"``.
+    conditional_delay_h
+        Delay added for each conditional state a route passes.
+    k
+        Alternatives wanted per origin-destination pair (best included).
+    sources
+        Where the scenario's facts come from.
+    """
+
+    name: str = "ad hoc"
+    description: str = ""
+    date: str | None = None
+    stances: Mapping[str, Mapping[str, Stance]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    default_stance: Stance = Stance.PERMISSIVE
+    closed_nodes: frozenset[str] = frozenset()
+    closed_edges: frozenset[str] = frozenset()
+    closed_airspace: frozenset[str] = frozenset()
+    caspian: borders.CaspianRule = "open"
+    origins: tuple[str, ...] = ()
+    destinations: tuple[str, ...] = ()
+    modes: frozenset[str] = frozenset(ALL_MODES)
+    range_km: float | None = None
+    min_runway_m: float = 2400.0
+    objective: Objective = "km"
+    conditional_delay_h: float = 6.0
+    k: int = 3
+    sources: tuple[str, ...] = ()
+
+    def stance(self, country: str, mode: str) -> Stance:
+        """Stance of a country or territory for one of :data:`STANCE_MODES`."""
+        entry = self.stances.get(country)
+        if entry is None:
+            return self.default_stance
+        return entry.get(mode, entry.get("default", self.default_stance))
+
+    def states_with(self, stance: Stance, mode: str, universe: Iterable[str]) -> frozenset[str]:
+        """Codes in ``universe`` whose stance for ``mode`` is ``stance``."""
+        return frozenset(c for c in universe if self.stance(c, mode) == stance)
+
+    def replace(self, **changes: Any) -> Scenario:
+        """Return a copy with some fields changed (validated like :func:`make_scenario`)."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        fields["stances"] = {c: dict(m) for c, m in self.stances.items()}
+        fields.update(changes)
+        return make_scenario(**fields)
+
+    def with_closures(
+        self,
+        *,
+        close: Iterable[str] = (),
+        close_airspace: Iterable[str] = (),
+        conditional: Iterable[str] = (),
+    ) -> Scenario:
+        """Return a copy with more closures.
+
+        ``close`` states turn hostile for every mode, ``close_airspace`` states lose
+        overflight and landing, and ``conditional`` states turn conditional.
+        """
+        stances = {c: dict(m) for c, m in self.stances.items()}
+        for code in conditional:
+            stances[code] = {"default": Stance.CONDITIONAL}
+        for code in close:
+            stances[code] = {"default": Stance.HOSTILE}
+        airspace = set(self.closed_airspace) | set(close_airspace)
+        return self.replace(stances=stances, closed_airspace=airspace)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _where(source: str | None, key: str) -> str:
+    return f"{source}: {key}" if source else key
+
+
+def _known_codes() -> list[str]:
+    return sorted(set(borders.load_borders().index) | set(TERRITORIES))
+
+
+def _code(value: Any, source: str | None, key: str) -> str:
+    if not isinstance(value, str):
+        msg = f"{_where(source, key)}: expected a country code string, got {type(value).__name__}"
+        raise ScenarioError(msg)
+    canon = value.strip().upper()
+    known = _known_codes()
+    if canon not in known:
+        close = difflib.get_close_matches(canon, known, n=4, cutoff=0.3)
+        hint = f"did you mean: {', '.join(close)}" if close else "use ISO3 codes such as ARM, GEO"
+        msg = f"{_where(source, key)}: unknown country code {value!r}; {hint}"
+        raise ScenarioError(msg)
+    return canon
+
+
+def _stance(value: Any, source: str | None, key: str) -> Stance:
+    try:
+        return Stance(str(value).strip().lower())
+    except ValueError:
+        valid = ", ".join(s.value for s in Stance)
+        msg = f"{_where(source, key)}: unknown stance {value!r}; valid: {valid}"
+        raise ScenarioError(msg) from None
+
+
+def _strings(value: Any, source: str | None, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list | tuple | set | frozenset) or not all(
+        isinstance(v, str) for v in value
+    ):
+        msg = f"{_where(source, key)}: expected a list of strings, got {value!r}"
+        raise ScenarioError(msg)
+    return tuple(value)
+
+
+def _modes(value: Any, source: str | None) -> frozenset[str]:
+    out: set[str] = set()
+    for m in _strings(value, source, "modes"):
+        m = m.strip().lower()
+        if m in _MODE_ALIASES:
+            out |= set(_MODE_ALIASES[m])
+        elif m in ALL_MODES:
+            out.add(m)
+        else:
+            valid = ", ".join((*ALL_MODES, *_MODE_ALIASES))
+            msg = f"{_where(source, 'modes')}: unknown mode {m!r}; valid: {valid}"
+            raise ScenarioError(msg)
+    if not out:
+        msg = f"{_where(source, 'modes')}: at least one mode is needed"
+        raise ScenarioError(msg)
+    return frozenset(out)
+
+
+def _number(value: Any, source: str | None, key: str, *, positive: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{_where(source, key)}: expected a number, got {value!r}"
+        raise ScenarioError(msg)
+    if positive and value <= 0:
+        msg = f"{_where(source, key)}: must be positive, got {value!r}"
+        raise ScenarioError(msg)
+    return float(value)
+
+
+def _stance_table(raw: Any, source: str | None) -> dict[str, dict[str, Stance]]:
+    if not isinstance(raw, Mapping):
+        msg = f"{_where(source, 'stances')}: expected a table of country = stance"
+        raise ScenarioError(msg)
+    table: dict[str, dict[str, Stance]] = {}
+    for country, spec in raw.items():
+        code = _code(country, source, f"stances.{country}")
+        if isinstance(spec, str | Stance):
+            table[code] = {"default": _stance(spec, source, f"stances.{country}")}
+            continue
+        if not isinstance(spec, Mapping):
+            msg = f"{_where(source, f'stances.{country}')}: expected a stance or a table of modes"
+            raise ScenarioError(msg)
+        entry: dict[str, Stance] = {}
+        for mode, value in spec.items():
+            if mode not in ("default", *STANCE_MODES):
+                valid = ", ".join(("default", *STANCE_MODES))
+                msg = f"{_where(source, f'stances.{country}.{mode}')}: unknown mode; valid: {valid}"
+                raise ScenarioError(msg)
+            entry[mode] = _stance(value, source, f"stances.{country}.{mode}")
+        table[code] = entry
+    return table
+
+
+_FIELDS = {f.name for f in dataclasses.fields(Scenario)}
+
+
+def make_scenario(*, source: str | None = None, **kwargs: Any) -> Scenario:
+    """Build a validated :class:`Scenario` from keyword arguments.
+
+    Parameters
+    ----------
+    source
+        Where the values came from (a file name), used in error messages.
+    **kwargs
+        Any :class:`Scenario` field. ``stances`` maps codes to a stance word or
+        to a table ``{"default": ..., "overflight": ..., ...}``; ``modes`` also
+        accepts ``"ground"`` and ``"any"``.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Naming the key and what is allowed.
+
+    Examples
+    --------
+    >>> s = make_scenario(stances={"GEO": "hostile"}, origins=["vladikavkaz"])
+    >>> s.stance("GEO", "road").value
+    'hostile'
+    """
+    unknown = sorted(set(kwargs) - _FIELDS)
+    if unknown:
+        close = [m for u in unknown for m in difflib.get_close_matches(u, sorted(_FIELDS), n=1)]
+        hint = f"; did you mean: {', '.join(close)}" if close else ""
+        valid = ", ".join(sorted(_FIELDS))
+        msg = f"{_where(source, unknown[0])}: unknown key; valid keys: {valid}{hint}"
+        raise ScenarioError(msg)
+    out: dict[str, Any] = {}
+    for key in ("name", "description"):
+        if key in kwargs:
+            if not isinstance(kwargs[key], str):
+                msg = f"{_where(source, key)}: expected a string, got {kwargs[key]!r}"
+                raise ScenarioError(msg)
+            out[key] = kwargs[key]
+    if kwargs.get("date") is not None:
+        out["date"] = str(kwargs["date"])
+    if "stances" in kwargs:
+        table = _stance_table(kwargs["stances"], source)
+        out["stances"] = MappingProxyType({c: MappingProxyType(m) for c, m in table.items()})
+    if "default_stance" in kwargs:
+        out["default_stance"] = _stance(kwargs["default_stance"], source, "default_stance")
+    for key in ("closed_nodes", "closed_edges"):
+        if key in kwargs:
+            out[key] = frozenset(_strings(kwargs[key], source, key))
+    if "closed_airspace" in kwargs:
+        out["closed_airspace"] = frozenset(
+            _code(c, source, "closed_airspace")
+            for c in _strings(kwargs["closed_airspace"], source, "closed_airspace")
+        )
+    if "caspian" in kwargs:
+        if kwargs["caspian"] not in borders.CASPIAN_RULES:
+            rule = kwargs["caspian"]
+            msg = f"{_where(source, 'caspian')}: unknown rule {rule!r}; valid: open, partitioned"
+            raise ScenarioError(msg)
+        out["caspian"] = kwargs["caspian"]
+    for key in ("origins", "destinations", "sources"):
+        if key in kwargs:
+            out[key] = _strings(kwargs[key], source, key)
+    if "modes" in kwargs:
+        out["modes"] = _modes(kwargs["modes"], source)
+    if kwargs.get("range_km") is not None:
+        out["range_km"] = _number(kwargs["range_km"], source, "range_km")
+    for key in ("min_runway_m", "conditional_delay_h"):
+        if key in kwargs:
+            out[key] = _number(kwargs[key], source, key, positive=key == "min_runway_m")
+    if "objective" in kwargs:
+        if kwargs["objective"] not in OBJECTIVES:
+            valid = ", ".join(OBJECTIVES)
+            given = kwargs["objective"]
+            msg = f"{_where(source, 'objective')}: unknown objective {given!r}; valid: {valid}"
+            raise ScenarioError(msg)
+        out["objective"] = kwargs["objective"]
+    if "k" in kwargs:
+        k = kwargs["k"]
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 10:
+            msg = f"{_where(source, 'k')}: expected a whole number from 1 to 10, got {k!r}"
+            raise ScenarioError(msg)
+        out["k"] = k
+    return Scenario(**out)
+
+
+def _scenario_folder() -> Path:
+    return settings.data_folder.parent / "scenarios"
+
+
+def list_scenarios() -> list[str]:
+    """Names of the shipped reference scenarios."""
+    return sorted(p.stem for p in _scenario_folder().glob("*.toml"))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a scenario from a TOML file, or a shipped one by name.
+
+    Parameters
+    ----------
+    name_or_path
+        A path to a ``.toml`` file, or the name of a reference scenario
+        (``"armenia-2020"``).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        For a missing file, malformed TOML or invalid values; the message names
+        the file and the key.
+    """
+    path = Path(name_or_path)
+    if not path.suffix and not path.exists():
+        path = _scenario_folder() / f"{name_or_path}.toml"
+        if not path.exists():
+            known = list_scenarios()
+            close = difflib.get_close_matches(str(name_or_path), known, n=3, cutoff=0.4)
+            hint = f"did you mean: {', '.join(close)}" if close else f"shipped: {', '.join(known)}"
+            msg = f"unknown scenario {str(name_or_path)!r}; {hint}"
+            raise ScenarioError(msg)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"scenario file {path} does not exist"
+        raise ScenarioError(msg) from None
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"{path}: malformed TOML: {exc}"
+        raise ScenarioError(msg) from exc
+    raw.setdefault("name", path.stem)
+    return make_scenario(source=str(path), **raw)
+
+
+def scenario_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the scenario TOML format."""
+    stance = {"type": "string", "enum": [s.value for s in Stance]}
+    per_mode = {
+        "type": "object",
+        "properties": {m: stance for m in ("default", *STANCE_MODES)},
+        "additionalProperties": False,
+    }
+    strings = {"type": "array", "items": {"type": "string"}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://corridor.example/scenario.schema.json",
+        "title": "corridor scenario",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "date": {"type": "string"},
+            "stances": {
+                "type": "object",
+                "propertyNames": {"pattern": "^[A-Za-z]{3}$"},
+                "additionalProperties": {"oneOf": [stance, per_mode]},
+            },
+            "default_stance": stance,
+            "closed_nodes": strings,
+            "closed_edges": strings,
+            "closed_airspace": strings,
+            "caspian": {"type": "string", "enum": list(borders.CASPIAN_RULES)},
+            "origins": strings,
+            "destinations": strings,
+            "modes": {"type": "array", "items": {"enum": [*ALL_MODES, *_MODE_ALIASES]}},
+            "range_km": {"type": "number", "exclusiveMinimum": 0},
+            "min_runway_m": {"type": "number", "exclusiveMinimum": 0},
+            "objective": {"enum": list(OBJECTIVES)},
+            "conditional_delay_h": {"type": "number", "minimum": 0},
+            "k": {"type": "integer", "minimum": 1, "maximum": 10},
+            "sources": strings,
+        },
+    }
+
+
+def check_places(scenario: Scenario, resolve: Any) -> None:
+    """Resolve every origin and destination, turning misses into ScenarioErrors."""
+    for key in ("origins", "destinations"):
+        for place in getattr(scenario, key):
+            try:
+                resolve(place)
+            except UnknownPlaceError as exc:
+                msg = f"scenario {scenario.name!r}: {key}: {exc}"
+                raise ScenarioError(msg) from None
