@@ -82,3 +82,75 @@ def test_geography_writes_map_atomically(
     html = out.read_text()
     assert "Territorial seas" in html and "leaflet" in html.lower()
     assert [p.name for p in out.parent.iterdir()] == ["geo.html"]  # no temp files left
+
+
+def test_route_prints_routes_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "route", "--from", "vladikavkaz", "--to", "yerevan", "--mode", "ground", "--k", "1"
+    )
+    assert code == 0
+    assert "x-upper-lars" in out and "RUS > GEO > ARM" in out
+
+
+def test_route_json_and_no_route_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    code, out, _ = run(capsys, "route", "--scenario", "armenia-isolated", "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["feasible"] is False and data["routes"] == []
+    for iso in ("AZE", "GEO", "IRN", "TUR"):
+        assert iso in data["why_not"]["reason"]
+        assert [iso] in data["why_not"]["restore"]
+
+
+def test_route_what_if_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "route",
+        "--from",
+        "vladikavkaz",
+        "--to",
+        "yerevan",
+        "--mode",
+        "ground",
+        "--close",
+        "GEO,IRN",
+    )
+    assert code == 1
+    assert "would restore access: GEO; IRN" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("route", "--from", "vladikavkaz", "--to", "yerevn"), "unknown place 'yerevn'"),
+        (
+            ("route", "--from", "vladikavkaz", "--to", "yerevan", "--close", "ARN"),
+            "unknown country code 'ARN'",
+        ),
+        (("route", "--scenario", "armenia-2021"), "did you mean: armenia-2020"),
+        (
+            ("route", "--from", "a", "--to", "b", "--close", "GEO", "--conditional", "GEO"),
+            "choose one stance",
+        ),
+        (
+            ("route", "--from", "vladikavkaz", "--to", "yerevan", "--mode", "boat"),
+            "'boat' is not one of",
+        ),
+    ],
+)
+def test_route_bad_input_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], needle: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert needle in err
+    assert err.count("\n") == 1
+
+
+def test_route_malformed_toml_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text("[stances\n")
+    code, _, err = run(capsys, "route", "--scenario", str(bad))
+    assert code == 2 and "malformed TOML" in err

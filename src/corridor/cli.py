@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -130,6 +131,168 @@ def demo(out: Path) -> None:
         raise _Failure(exc) from None
 
 
+def _csv_codes(values: tuple[str, ...]) -> list[str]:
+    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+
+
+_MODE_CHOICES = click.Choice(
+    ["air", "road", "rail", "sea", "ferry", "waterway", "ground", "any"], case_sensitive=False
+)
+
+
+def _build_scenario(
+    scenario: str | None,
+    origins: tuple[str, ...],
+    destinations: tuple[str, ...],
+    modes: tuple[str, ...],
+    close: tuple[str, ...],
+    close_airspace: tuple[str, ...],
+    conditional: tuple[str, ...],
+    caspian: str | None,
+    k: int | None,
+    objective: str | None,
+    range_km: float | None,
+) -> Any:
+    """Scenario from --scenario plus command-line overrides (validated by the library)."""
+    from corridor import borders
+    from corridor.scenario import load_scenario, make_scenario
+
+    base = load_scenario(scenario) if scenario else make_scenario(name="command line")
+    closed = _csv_codes(close)
+    airspace_closed = _csv_codes(close_airspace)
+    cond = _csv_codes(conditional)
+    for code in (*closed, *airspace_closed, *cond):
+        borders.validate_iso3(code)
+    clash = sorted(set(closed) & set(cond))
+    if clash:
+        msg = f"--close and --conditional both name {', '.join(clash)}; choose one stance per state"
+        raise click.UsageError(msg)
+    changes: dict[str, Any] = {}
+    if origins:
+        changes["origins"] = list(origins)
+    if destinations:
+        changes["destinations"] = list(destinations)
+    if modes:
+        changes["modes"] = [m.lower() for m in modes]
+    if caspian:
+        changes["caspian"] = caspian
+    if k is not None:
+        changes["k"] = k
+    if objective:
+        changes["objective"] = objective
+    if range_km is not None:
+        changes["range_km"] = range_km
+    scen = base.replace(**changes) if changes else base
+    if closed or airspace_closed or cond:
+        scen = scen.with_closures(close=closed, close_airspace=airspace_closed, conditional=cond)
+    return scen
+
+
+def _scenario_options(fn: Any) -> Any:
+    options = [
+        click.option("--scenario", "-s", help="Reference scenario name or TOML path."),
+        click.option(
+            "--from", "origins", multiple=True, metavar="PLACE", help="Origin (repeatable)."
+        ),
+        click.option(
+            "--to", "destinations", multiple=True, metavar="PLACE", help="Destination (repeatable)."
+        ),
+        click.option(
+            "--mode", "modes", multiple=True, type=_MODE_CHOICES, help="Allowed mode (repeatable)."
+        ),
+        click.option(
+            "--close", multiple=True, metavar="ISO3[,ISO3]", help="Hostile for every mode."
+        ),
+        click.option(
+            "--close-airspace",
+            multiple=True,
+            metavar="ISO3[,ISO3]",
+            help="No overflight or landing.",
+        ),
+        click.option(
+            "--conditional", multiple=True, metavar="ISO3[,ISO3]", help="Allowed but flagged."
+        ),
+        click.option("--caspian", type=_CASPIAN, help="Caspian rule."),
+        click.option("--k", type=click.IntRange(1, 10), help="Routes per pair, best included."),
+        click.option(
+            "--objective", type=click.Choice(["km", "hours", "transfers"]), help="What to minimise."
+        ),
+        click.option("--range-km", type=click.FloatRange(min=1), help="Aircraft range, km."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _print_plan(result: Any) -> None:
+    for pair in result.pairs:
+        click.echo(f"{pair.origin} -> {pair.destination}")
+        if not pair.feasible:
+            click.echo(f"  {pair.why_not.reason if pair.why_not else 'no route'}")
+            if pair.why_not and pair.why_not.restore:
+                fixes = "; ".join(" + ".join(r) for r in pair.why_not.restore)
+                click.echo(f"  would restore access: {fixes}")
+            continue
+        for route in pair.routes:
+            flag = f"  [conditional: {', '.join(route.conditional)}]" if route.conditional else ""
+            click.echo(
+                f"  #{route.rank} {route.km:,.0f} km, {route.hours:,.1f} h  "
+                f"{'+'.join(route.modes)}  {' > '.join(route.countries)}{flag}"
+            )
+            for leg in route.legs:
+                via = f" via {', '.join(leg.via)}" if leg.via and leg.mode != "transfer" else ""
+                click.echo(
+                    f"      {leg.mode:<8} {leg.orig} -> {leg.dest}: {leg.km:,.0f} km, "
+                    f"{leg.hours:,.1f} h{via}"
+                )
+
+
+@cli.command()
+@_scenario_options
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as one JSON object.")
+@click.option(
+    "--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), help="Write an HTML map."
+)
+def route(as_json: bool, map_path: Path | None, **options: Any) -> None:
+    """Find routes from --from places to --to places under a scenario.
+
+    PLACE is a node id, ICAO/IATA code, name, or LAT,LON. Without --scenario every
+    state is permissive. --close makes states hostile for every mode;
+    --close-airspace closes only overflight and landing. Exit 0 with a route,
+    1 when some pair has none (the why-not is printed), 2 on bad input.
+
+    
+    Examples:
+      corridor route --from vladikavkaz --to yerevan --mode ground
+      corridor route -s armenia-2020 --json
+      corridor route --from UUMU --to UDYZ --close GEO,AZE,TUR --mode air
+    """
+    from corridor.routing import plan
+
+    try:
+        scen = _build_scenario(**options)
+        result = plan(scen)
+    except CorridorError as exc:
+        raise _Failure(exc) from None
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _print_plan(result)
+    if map_path is not None:
+        try:
+            from corridor import maps
+
+            maps.save(maps.render(result), map_path)
+        except CorridorError as exc:
+            raise _Failure(exc) from None
+        if not as_json:
+            click.echo(f"wrote {map_path}")
+    if not result.feasible:
+        raise click.exceptions.Exit(EXIT_NO_ROUTE)
+
+
 def _register_subcommands() -> None:
     from corridor.osm import register_cli
 
@@ -151,7 +314,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args:
         args = ["--help"]
     try:
-        cli.main(args=args, prog_name="corridor", standalone_mode=False)
+        code = cli.main(args=args, prog_name="corridor", standalone_mode=False)
     except click.exceptions.UsageError as exc:
         hint = f" (see 'corridor {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
         click.echo(f"corridor: error: {exc.format_message()}{hint}", err=True)
@@ -162,6 +325,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(f"corridor: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("corridor: aborted", err=True)
         sys.exit(130)
@@ -169,4 +334,4 @@ def main(argv: list[str] | None = None) -> None:
         failure = _Failure(exc)
         click.echo(f"corridor: error: {failure.format_message()}", err=True)
         sys.exit(failure.code)
-    sys.exit(EXIT_OK)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,232 @@
+"""Planning under scenarios, checked against geography and pyproj, not against itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pyproj import Geod
+
+import corridor
+from corridor import network, routing
+from corridor.scenario import load_scenario, make_scenario
+
+GEOD = Geod(ellps="WGS84")
+
+
+def ground(**kwargs: object) -> routing.Plan:
+    scen = make_scenario(
+        origins=["vladikavkaz"], destinations=["yerevan"], modes=["ground"], **kwargs
+    )
+    return routing.plan(scen)
+
+
+def test_permissive_ground_route_uses_upper_lars_and_a_georgian_crossing() -> None:
+    best = ground().pairs[0].best
+    assert best is not None
+    assert "x-upper-lars" in best.via
+    net = network.load_network()
+    crossings = [v for v in best.via if net.nodes.at[v, "kind"] == "crossing"]
+    assert {
+        frozenset({net.nodes.at[c, "country"], net.nodes.at[c, "country_b"]}) for c in crossings
+    } == {
+        frozenset({"RUS", "GEO"}),
+        frozenset({"GEO", "ARM"}),
+    }
+    assert best.countries == ("RUS", "GEO", "ARM")
+    # the road is longer than the geodesic, and the legs add up
+    v, y = net.nodes.at["vladikavkaz", "geometry"], net.nodes.at["yerevan", "geometry"]
+    assert best.km > GEOD.inv(v.x, v.y, y.x, y.y)[2] / 1000.0
+    assert best.km == pytest.approx(sum(leg.km for leg in best.legs))
+
+
+def test_georgia_hostile_goes_through_iran_and_enters_at_agarak() -> None:
+    best = ground(stances={"GEO": "hostile"}).pairs[0].best
+    assert best is not None
+    assert "GEO" not in best.countries
+    assert "IRN" in best.countries
+    assert "x-agarak-norduz" in best.via
+
+
+def test_georgia_and_azerbaijan_hostile_uses_the_caspian_or_the_kti_railway() -> None:
+    best = ground(stances={"GEO": "hostile", "AZE": "hostile"}).pairs[0].best
+    assert best is not None
+    assert "x-agarak-norduz" in best.via
+    kti = {"KAZ", "TKM"} <= set(best.countries) and "rail" in best.modes
+    ferry = "ferry" in best.modes or "waterway" in best.modes
+    assert kti or ferry
+
+
+def test_georgia_and_iran_hostile_no_ground_route_and_single_fixes() -> None:
+    pair = ground(stances={"GEO": "hostile", "IRN": "hostile"}).pairs[0]
+    assert not pair.feasible
+    assert pair.why_not is not None
+    assert ("GEO",) in pair.why_not.restore and ("IRN",) in pair.why_not.restore
+    for fix, route in zip(pair.why_not.restore, pair.why_not.restored_routes, strict=True):
+        assert set(fix) & set(route.countries)
+
+
+def test_alternatives_are_genuinely_different() -> None:
+    pair = ground().pairs[0]
+    assert len(pair.routes) == 3
+    signatures = {r.signature for r in pair.routes}
+    assert len(signatures) == 3
+    assert [r.rank for r in pair.routes] == [1, 2, 3]
+    assert pair.routes[0].km <= pair.routes[1].km <= pair.routes[2].km
+
+
+def test_kazakhstan_2022_every_contingent_has_an_air_route() -> None:
+    result = routing.plan(load_scenario("kazakhstan-2022"))
+    assert result.feasible
+    assert {p.origin for p in result.pairs} >= {"UUMU", "UMLI", "UDYE", "UTDD", "UAFW"}
+    for pair in result.pairs:
+        assert pair.best is not None and pair.best.modes == ("air",)
+
+
+def _chkalovsky_almaty(**closures: object) -> routing.Route:
+    scen = load_scenario("kazakhstan-2022").replace(
+        origins=["UUMU"], destinations=["UAAA"], **closures
+    )
+    best = routing.plan(scen).pairs[0].best
+    assert best is not None
+    return best
+
+
+def test_chkalovsky_almaty_over_russia_and_kazakhstan_on_the_geodesic() -> None:
+    best = _chkalovsky_almaty()
+    air = [leg for leg in best.legs if leg.mode == "air"][0]
+    assert air.countries == ("RUS", "KAZ")
+    a, b = network.find_place("UUMU"), network.find_place("UAAA")
+    assert air.km == pytest.approx(GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2] / 1000.0, rel=0.01)
+    closed = _chkalovsky_almaty(stances={c: "hostile" for c in ("GEO", "AZE", "TUR", "UZB")})
+    assert closed.km == pytest.approx(best.km)
+
+
+def _dushanbe_almaty(*closed: str) -> routing.PairPlan:
+    scen = make_scenario(
+        origins=["UTDD"],
+        destinations=["UAAA"],
+        modes=["air"],
+        stances={c: "hostile" for c in closed},
+    )
+    return routing.plan(scen).pairs[0]
+
+
+def test_dushanbe_almaty_by_air_under_closures() -> None:
+    via_kgz = _dushanbe_almaty("UZB").best
+    assert via_kgz is not None and "KGZ" in via_kgz.countries and "UZB" not in via_kgz.countries
+    around = _dushanbe_almaty("UZB", "KGZ", "CHN").best
+    assert around is not None and {"AFG", "TKM"} <= set(around.countries)
+    enclosed = _dushanbe_almaty("UZB", "KGZ", "CHN", "AFG")
+    assert not enclosed.feasible and enclosed.why_not is not None
+    for iso in ("UZB", "KGZ", "CHN", "AFG"):
+        assert iso in enclosed.why_not.reason
+
+
+def test_armenia_isolated_has_no_route_and_names_the_four_neighbours() -> None:
+    result = routing.plan(load_scenario("armenia-isolated"))
+    assert not result.feasible
+    for pair in result.pairs:
+        assert pair.why_not is not None
+        assert set(pair.why_not.blocking[:4]) == {"AZE", "GEO", "IRN", "TUR"}
+
+
+def test_armenia_2020_uses_iran_and_flags_it_conditional() -> None:
+    result = routing.plan(load_scenario("armenia-2020"))
+    assert result.feasible
+    for route in result.routes:
+        assert not {"GEO", "AZE", "TUR"} & set(route.countries)
+    best = [p.best for p in result.pairs if p.origin == "UUMU" and p.destination == "yerevan"][0]
+    assert best is not None and "IRN" in best.conditional
+
+
+def test_conditional_delay_applies_with_the_hours_objective() -> None:
+    free = ground(stances={"GEO": "hostile"}, objective="hours").pairs[0].best
+    flagged = (
+        ground(stances={"GEO": "hostile", "IRN": "conditional"}, objective="hours").pairs[0].best
+    )
+    assert free is not None and flagged is not None
+    assert "IRN" in flagged.conditional
+    assert flagged.hours >= free.hours + 6.0 - 1e-6
+
+
+def test_closed_crossing_is_never_used() -> None:
+    best = ground(closed_nodes=["x-upper-lars"]).pairs[0].best
+    assert best is not None and "x-upper-lars" not in best.via
+
+
+def test_plan_json_contract() -> None:
+    data = json.loads(json.dumps(ground().to_dict()))
+    assert data["feasible"] is True and data["why_not"] is None
+    route = data["routes"][0]
+    assert {"rank", "origin", "destination", "km", "hours", "modes", "countries", "legs"} <= set(
+        route
+    )
+    leg = route["legs"][0]
+    assert {"mode", "from", "to", "km", "hours", "countries", "via", "geometry"} <= set(leg)
+    assert leg["geometry"]["type"] == "LineString"
+
+
+def test_bad_scenarios() -> None:
+    with pytest.raises(corridor.ScenarioError, match="at least one origin"):
+        routing.plan(make_scenario(destinations=["yerevan"]))
+    with pytest.raises(corridor.ScenarioError, match="unknown place 'atlantis'"):
+        routing.plan(make_scenario(origins=["atlantis"], destinations=["yerevan"]))
+    with pytest.raises(corridor.ScenarioError, match="same place"):
+        routing.plan(make_scenario(origins=["yerevan"], destinations=["Yerevan"]))
+
+
+# ----------------------------------------------------------------------------- scenarios
+
+
+def test_scenario_files_load_and_validate(tmp_path: Path) -> None:
+    scen = load_scenario("armenia-2020")
+    assert scen.stance("GEO", "overflight").value == "hostile"
+    assert scen.stance("IRN", "road").value == "conditional"
+    assert scen.stance("KAZ", "rail").value == "permissive"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('origins = ["yerevan"\n')
+    with pytest.raises(corridor.ScenarioError, match=r"bad\.toml: malformed TOML"):
+        load_scenario(bad)
+    bad.write_text('[stances]\nARN = "hostile"\n')
+    with pytest.raises(
+        corridor.ScenarioError,
+        match=r"bad\.toml: stances\.ARN: unknown country code 'ARN'; did you mean: .*ARM",
+    ):
+        load_scenario(bad)
+    bad.write_text('[stances]\nARM = "friendly"\n')
+    with pytest.raises(
+        corridor.ScenarioError, match="unknown stance 'friendly'; valid: permissive"
+    ):
+        load_scenario(bad)
+    bad.write_text('k = "three"\n')
+    with pytest.raises(corridor.ScenarioError, match="k: expected a whole number"):
+        load_scenario(bad)
+    bad.write_text('orgins = ["yerevan"]\n')
+    with pytest.raises(corridor.ScenarioError, match="did you mean: origins"):
+        load_scenario(bad)
+
+
+def test_per_mode_overrides_and_territories() -> None:
+    scen = make_scenario(
+        stances={"GEO": {"default": "hostile", "overflight": "permissive"}, "abk": "hostile"}
+    )
+    assert scen.stance("GEO", "road").value == "hostile"
+    assert scen.stance("GEO", "overflight").value == "permissive"
+    assert scen.stance("ABK", "road").value == "hostile"
+
+
+def test_published_schema_matches_the_loader() -> None:
+    from corridor.scenario import scenario_schema
+
+    schema = scenario_schema()
+    shipped = json.loads(
+        (Path(__file__).resolve().parent.parent / "docs" / "scenario.schema.json").read_text()
+    )
+    assert shipped == schema
+    import dataclasses
+
+    from corridor.scenario import Scenario
+
+    assert set(schema["properties"]) == {f.name for f in dataclasses.fields(Scenario)}
