@@ -95,7 +95,7 @@ def _chkalovsky_almaty(**closures: object) -> routing.Route:
 
 def test_chkalovsky_almaty_over_russia_and_kazakhstan_on_the_geodesic() -> None:
     best = _chkalovsky_almaty()
-    air = [leg for leg in best.legs if leg.mode == "air"][0]
+    air = next(leg for leg in best.legs if leg.mode == "air")
     assert air.countries == ("RUS", "KAZ")
     a, b = network.find_place("UUMU"), network.find_place("UAAA")
     assert air.km == pytest.approx(GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2] / 1000.0, rel=0.01)
@@ -137,7 +137,7 @@ def test_armenia_2020_uses_iran_and_flags_it_conditional() -> None:
     assert result.feasible
     for route in result.routes:
         assert not {"GEO", "AZE", "TUR"} & set(route.countries)
-    best = [p.best for p in result.pairs if p.origin == "UUMU" and p.destination == "yerevan"][0]
+    best = next(p.best for p in result.pairs if p.origin == "UUMU" and p.destination == "yerevan")
     assert best is not None and "IRN" in best.conditional
 
 
