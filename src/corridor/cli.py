@@ -293,6 +293,189 @@ def route(as_json: bool, map_path: Path | None, **options: Any) -> None:
         raise click.exceptions.Exit(EXIT_NO_ROUTE)
 
 
+@cli.command()
+@_scenario_options
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a comparison map.",
+)
+def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
+    """Compare a scenario with itself plus closures: corridors lost and gained.
+
+    Give the closures with --close, --close-airspace or --conditional; prints km and
+    hours added per pair and the pairs newly cut off, with their why-not.
+    """
+    from corridor import analysis
+
+    close, close_airspace, conditional = (
+        _csv_codes(options.pop(k)) for k in ("close", "close_airspace", "conditional")
+    )
+    if not (close or close_airspace or conditional):
+        msg = "nothing to compare: give --close, --close-airspace or --conditional"
+        raise click.UsageError(msg)
+    try:
+        base = _build_scenario(close=(), close_airspace=(), conditional=(), **options)
+        result = analysis.whatif(
+            base, close=close, close_airspace=close_airspace, conditional=conditional
+        )
+    except CorridorError as exc:
+        raise _Failure(exc) from None
+    if as_json:
+        import json
+
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"{result.base.scenario.name}  ->  {result.other.scenario.name}")
+        for change in result.changes:
+            d = change.to_dict()
+            head = f"{change.origin} -> {change.destination}: "
+            if change.newly_infeasible:
+                reason = change.why_not.reason if change.why_not else ""
+                click.echo(head + f"CUT OFF (was {d['before_km']:,.0f} km). {reason}")
+            elif change.before is None:
+                click.echo(head + ("still no route" if change.after is None else "route restored"))
+            else:
+                click.echo(
+                    head + f"{d['before_km']:,.0f} -> {d['after_km']:,.0f} km "
+                    f"({d['km_added']:+,.0f} km, {d['hours_added']:+,.1f} h)"
+                )
+            for lost in d["lost"]:
+                click.echo(f"    lost:   {lost}")
+            for gained in d["gained"]:
+                click.echo(f"    gained: {gained}")
+    if map_path is not None:
+        from corridor import maps
+
+        maps.save(maps.compare(result.base, result.other), map_path)
+        if not as_json:
+            click.echo(f"wrote {map_path}")
+
+
+@cli.command()
+@_scenario_options
+@click.option(
+    "--countries", required=True, metavar="ISO3,ISO3,...", help="States to combine (<= 14)."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the table (.csv or .parquet).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the ranked summary as JSON.")
+@click.option(
+    "--top", type=click.IntRange(1, 10_000), default=15, show_default=True, help="Rows to print."
+)
+def sweep(countries: str, out: Path | None, as_json: bool, top: int, **options: Any) -> None:
+    """Close every combination of --countries (2^n what-ifs) and rank the harm."""
+    from corridor import analysis
+
+    states = _csv_codes((countries,))
+    try:
+        base = _build_scenario(**options)
+        total = 1 << len(set(states))
+        if not as_json and total >= 64 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task(f"sweeping {total} combinations", total=total)
+                table = analysis.sweep(
+                    base, states, progress=lambda d, t: bar.update(task, completed=d)
+                )
+        else:
+            table = analysis.sweep(base, states)
+    except CorridorError as exc:
+        raise _Failure(exc) from None
+    summary = analysis.sweep_summary(table)
+    if out is not None:
+        from corridor.export import write_table
+
+        try:
+            write_table(table, out)
+        except CorridorError as exc:
+            raise _Failure(exc) from None
+    if as_json:
+        click.echo(summary.head(top).to_json(orient="records"))
+    else:
+        with_route = summary[summary["n_closed"] == 0]
+        pairs = int(with_route["pairs"].iloc[0]) if len(with_route) else 0
+        click.echo(f"{total} combinations x {pairs} pairs; most harmful first:")
+        click.echo(summary.head(top).to_string(index=False, float_format=lambda x: f"{x:,.0f}"))
+        if out is not None:
+            click.echo(f"wrote {out}")
+
+
+@cli.command()
+@_scenario_options
+@click.option("--threshold", type=click.FloatRange(min=0), default=25.0, show_default=True,
+              help="Cost increase (%) that makes an element a chokepoint.")  # fmt: skip
+def chokepoints(threshold: float, **options: Any) -> None:
+    """List the countries, crossings and facilities whose loss alone cuts access."""
+    from corridor import analysis
+
+    try:
+        found, corridors = analysis.chokepoints(_build_scenario(**options), threshold_pct=threshold)
+    except CorridorError as exc:
+        raise _Failure(exc) from None
+    for c in found:
+        effect = "cuts access" if c.cuts_access else f"+{c.cost_increase_pct:,.0f}%"
+        click.echo(f"{c.origin} -> {c.destination}: {c.kind} {c.element}: {effect}")
+    if not found:
+        click.echo("no single element cuts access or raises cost by more than the threshold")
+    click.echo(corridors.to_string(index=False))
+
+
+@cli.command()
+@_scenario_options
+def throughput(**options: Any) -> None:
+    """Maximum flow per day into the destination from sourced capacities (road and rail)."""
+    from corridor import analysis
+
+    try:
+        scen = _build_scenario(**options)
+        results = [
+            (mode, t) for mode in ("road", "rail") for t in analysis.throughput(scen, modes=(mode,))
+        ]
+    except CorridorError as exc:
+        raise _Failure(exc) from None
+    for mode, t in results:
+        head = f"{t.origin} -> {t.destination} by {mode}: "
+        if t.per_day is None:
+            click.echo(
+                head + f"{t.note}; no capacity data on: {', '.join(t.missing_capacity[:12])}"
+            )
+        elif t.per_day == 0:
+            click.echo(head + "no route")
+        else:
+            click.echo(head + f"{t.per_day:,.0f} {t.unit}; binding: {', '.join(t.bottlenecks)}")
+
+
+@cli.command(name="map")
+@_scenario_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="HTML file to write.",
+)
+@click.option(
+    "--inline", "inline_assets", is_flag=True, help="Inline Leaflet so the file works offline."
+)
+def map_command(out: Path, inline_assets: bool, **options: Any) -> None:
+    """Write the layered HTML map of a scenario's routes."""
+    from corridor import maps
+    from corridor.routing import plan
+
+    try:
+        result = plan(_build_scenario(**options))
+        maps.save(maps.render(result, inline_assets=inline_assets), out)
+    except CorridorError as exc:
+        raise _Failure(exc) from None
+    click.echo(f"wrote {out}")
+
+
 def _register_subcommands() -> None:
     from corridor.osm import register_cli
 

@@ -9,7 +9,8 @@ changes the network: it only decides which edges are usable.
 
 Rules
 -----
-* An edge is unusable when its mode is not allowed, its status is ``closed``, it or
+* An edge is unusable when its mode is not allowed, its status is not ``open``
+  (``restricted`` means local or humanitarian traffic only, no transit), it or
   one of its end nodes is closed by the scenario, or it touches a state (or de facto
   territory) that is hostile for the edge's mode. The origin's and the destination's
   own countries are always usable for their own legs.
@@ -25,8 +26,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from corridor import airspace, borders, geo
-from corridor._errors import NoRouteError, ScenarioError, UnknownPlaceError
+from corridor._errors import NoRouteError, ScenarioError
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
 from corridor.scenario import LEG_STANCE_MODE, Scenario, Stance, check_places
 
@@ -122,8 +123,8 @@ class Route:
 
     @property
     def via(self) -> tuple[str, ...]:
-        """Crossings, ports and airports used, in order."""
-        return tuple(v for leg in self.legs for v in leg.via)
+        """Crossings, ports and airports used, in order (each once)."""
+        return tuple(dict.fromkeys(v for leg in self.legs for v in leg.via))
 
     @property
     def conditional(self) -> tuple[str, ...]:
@@ -277,12 +278,12 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ok = sel & ((net.edge_mask & h_mask) == 0)
         usable |= ok
         cond_bits[sel] = net.edge_mask[sel] & c_mask
-    usable &= status != "closed"
+    usable &= status == "open"  # "restricted": local or humanitarian traffic only, no transit
     if closed_ids:
         usable &= ~np.isin(edge_ids, list(closed_ids))
     closed_nodes = set(scen.closed_nodes) | set(ctx.extra_closed_nodes) | set(ctx.banned_nodes)
     closed_nodes -= set(ctx.extra_open)
-    node_status_closed = set(net.nodes.index[net.nodes["status"] == "closed"]) - set(ctx.extra_open)
+    node_status_closed = set(net.nodes.index[net.nodes["status"] != "open"]) - set(ctx.extra_open)
     closed_nodes |= node_status_closed
     if closed_nodes:
         bad = np.array([n in closed_nodes for n in net.node_ids])
@@ -401,8 +402,12 @@ def _cost(ctx: _Context, route: Route) -> float:
     )
 
 
-def _best_route(ctx: _Context) -> Route | None:
-    candidates = [r for r in (_ground_route(ctx), _air_route(ctx)) if r is not None]
+def _best_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
+    """Cheapest of the ground and air routes; with ``any_route`` the first one found."""
+    ground = _ground_route(ctx)
+    if any_route and ground is not None:
+        return ground
+    candidates = [r for r in (ground, _air_route(ctx, any_route=any_route)) if r is not None]
     return min(candidates, key=lambda r: _cost(ctx, r)) if candidates else None
 
 
@@ -508,14 +513,14 @@ def _shortest(
     end = min(ends, key=lambda e: dist[e])
     if not np.isfinite(dist[end]):
         return None
-    lookup = {(int(a), int(b)): int(t) for a, b, t in zip(r, c, tag, strict=True)}
+    keys = r * (3 * n) + c  # sorted, since (r, c) were sorted lexicographically
     chain = [end]
     while chain[-1] != origin[end]:
         chain.append(int(pred[chain[-1]]))
     chain.reverse()
     steps: list[Step] = []
     for a, b in zip(chain[:-1], chain[1:], strict=True):
-        t = lookup[(a, b)]
+        t = int(tag[np.searchsorted(keys, a * (3 * n) + b)])
         if t >= 0:
             steps.append(("edge", t, 0, 0))
         else:
@@ -523,12 +528,46 @@ def _shortest(
     return steps
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """Plain-Python views of the network for building legs without pandas look-ups."""
+
+    kind: dict[str, str]
+    country: dict[str, str]
+    country_b: dict[str, str]
+    xy: dict[str, tuple[float, float]]
+    edge_id: tuple[str, ...]
+    edge_u: tuple[str, ...]
+    edge_countries: tuple[tuple[str, ...], ...]
+    edge_coords: tuple[tuple[tuple[float, float], ...], ...]
+
+
+_TABLES: dict[int, _Tables] = {}
+
+
+def _tables(net: TransitNetwork) -> _Tables:
+    key = id(net)
+    if key not in _TABLES:
+        nodes, edges = net.nodes, net.edges
+        _TABLES.clear()
+        _TABLES[key] = _Tables(
+            kind={str(k): str(v) for k, v in nodes["kind"].items()},
+            country={str(k): str(v) for k, v in nodes["country"].items()},
+            country_b={str(k): str(v) for k, v in nodes["country_b"].items()},
+            xy={str(k): (g.x, g.y) for k, g in nodes.geometry.items()},
+            edge_id=tuple(str(e) for e in edges.index),
+            edge_u=tuple(str(u) for u in edges["u"]),
+            edge_countries=tuple(tuple(c) for c in edges["countries"]),
+            edge_coords=tuple(tuple(g.coords) for g in edges.geometry),
+        )
+    return _TABLES[key]
+
+
 def _legs_from_edges(
     ctx: _Context, path: list[Step], cond_bits: np.ndarray, penalty: np.ndarray
 ) -> list[Leg]:
     net = ctx.net
-    edges = net.edges
-    nodes = net.nodes
+    tb = _tables(net)
     cond_codes = {
         c
         for c in ctx.universe
@@ -553,23 +592,23 @@ def _legs_from_edges(
     def mode_of(item: tuple[int, str, str]) -> str:
         return "switch" if item[0] < 0 else EDGE_MODES[net.edge_mode[item[0]]]
 
+    gates = ("crossing", "port", "airport", "airbase")
     for mode, chunk in itertools.groupby(group, key=mode_of):
         items = list(chunk)
         if mode == "switch":
-            for _, node, _ in items:
-                _, la, lb = next(v for v in switches.values() if v[0] == node)
-                hours = SWITCH_HOURS[frozenset({la, lb})]
-                point = nodes.at[node, "geometry"]
+            for e, node, _ in items:
+                _, la, lb = switches[-1 - e]
+                x, y = tb.xy[node]
                 legs.append(
                     Leg(
                         "transfer",
                         node,
                         node,
                         0.0,
-                        hours,
-                        (str(nodes.at[node, "country"]),),
+                        SWITCH_HOURS[frozenset({la, lb})],
+                        (tb.country[node],),
                         (node,),
-                        shapely.LineString([(point.x, point.y), (point.x, point.y)]),
+                        shapely.LineString([(x, y), (x, y)]),
                     )
                 )
             continue
@@ -579,19 +618,15 @@ def _legs_from_edges(
         conditional: set[str] = set()
         km = hours = 0.0
         for e, a, b in items:
-            row = edges.iloc[e]
-            line = list(row.geometry.coords)
-            if row["u"] != a:
+            line = list(tb.edge_coords[e])
+            if tb.edge_u[e] != a:
                 line.reverse()
             coords.extend(line if not coords else line[1:])
-            for c in _edge_countries(nodes, row, a, b):
+            for c in _edge_countries(tb, e, a, b):
                 if not countries or countries[-1] != c:
-                    countries.append(str(c))
+                    countries.append(c)
             for n in (a, b):
-                if (
-                    nodes.at[n, "kind"] in ("crossing", "port", "airport", "airbase")
-                    and n not in via
-                ):
+                if tb.kind[n] in gates and n not in via:
                     via.append(n)
             km += float(net.edge_km[e])
             hours += float(net.edge_hours[e]) + float(penalty[e])
@@ -610,25 +645,22 @@ def _legs_from_edges(
                 via=tuple(via),
                 geometry=shapely.LineString(coords),
                 conditional=tuple(sorted(conditional - ctx.own)),
-                edges=tuple(str(edges.index[e]) for e, _, _ in items),
+                edges=tuple(tb.edge_id[e] for e, _, _ in items),
             )
         )
     return legs
 
 
-def _edge_countries(nodes: Any, row: Any, a: str, b: str) -> list[str]:
+def _edge_countries(tb: _Tables, e: int, a: str, b: str) -> list[str]:
     """Countries an edge passes, in order, from the network's topology.
 
     Border crossings mark where one country ends and the next begins, so the end
     nodes' countries give the order; a country the geometry crosses that neither end
     belongs to (a true transit) is inserted between them.
     """
-    ends: list[str] = []
-    for n in (a, b):
-        if nodes.at[n, "kind"] != "crossing":
-            ends.append(str(nodes.at[n, "country"]))
-    own = {str(nodes.at[n, c]) for n in (a, b) for c in ("country", "country_b") if nodes.at[n, c]}
-    transit = [str(c) for c in row["countries"] if c not in own]
+    ends = [tb.country[n] for n in (a, b) if tb.kind[n] != "crossing"]
+    own = {c for n in (a, b) for c in (tb.country[n], tb.country_b[n]) if c}
+    transit = [c for c in tb.edge_countries[e] if c not in own]
     if not ends:
         return transit
     return [ends[0], *transit, *ends[1:]]
@@ -637,36 +669,84 @@ def _edge_countries(nodes: Any, row: Any, a: str, b: str) -> list[str]:
 # --------------------------------------------------------------------------- air
 
 
+@dataclass(frozen=True)
+class _AirportTable:
+    ids: tuple[str, ...]
+    lon: np.ndarray
+    lat: np.ndarray
+    places: dict[str, Place]
+    runway: dict[str, float]
+    serving: dict[str, tuple[str, ...]]  # city -> airports with a transfer edge to it
+
+
+_AIRPORT_TABLES: dict[int, _AirportTable] = {}
+
+
+def _airport_table(net: TransitNetwork) -> _AirportTable:
+    key = id(net)
+    if key not in _AIRPORT_TABLES:
+        nodes = net.nodes
+        airports = nodes[nodes["kind"].isin(["airport", "airbase"])]
+        ids = tuple(str(i) for i in airports.index)
+        places = {
+            i: Place(i, str(n), g.x, g.y, i, str(c))
+            for i, n, g, c in zip(
+                ids, airports["name"], airports.geometry, airports["country"], strict=True
+            )
+        }
+        transfers = net.edges[net.edges["mode"] == "transfer"]
+        serving: dict[str, list[str]] = {}
+        for u, v in zip(transfers["u"], transfers["v"], strict=True):
+            if u in places:
+                serving.setdefault(str(v), []).append(str(u))
+        _AIRPORT_TABLES.clear()
+        _AIRPORT_TABLES[key] = _AirportTable(
+            ids,
+            airports.geometry.x.to_numpy(),
+            airports.geometry.y.to_numpy(),
+            places,
+            {i: float(r) for i, r in zip(ids, airports["runway_m"], strict=True)},
+            {k: tuple(v) for k, v in serving.items()},
+        )
+    return _AIRPORT_TABLES[key]
+
+
 def _gateways(ctx: _Context, place: Place) -> list[Place]:
     """Airports that serve a place: itself, airports transferring to it, or nearby ones."""
-    net = ctx.net
-    nodes = net.nodes
-    airports = nodes[nodes["kind"].isin(["airport", "airbase"])]
-    if place.node is not None and place.node in airports.index:
+    table = _airport_table(ctx.net)
+    if place.node is not None and place.node in table.places:
         return [place]
     if place.node is not None:
-        edges = net.edges[(net.edges["mode"] == "transfer") & (net.edges["v"] == place.node)]
-        ids = [u for u in edges["u"] if u in airports.index]
+        ids = list(table.serving.get(place.node, ()))
     else:
-        d = geo.distance_km(
-            place.lon, place.lat, airports.geometry.x.to_numpy(), airports.geometry.y.to_numpy()
-        )
-        ids = [str(airports.index[i]) for i in np.argsort(d)[:3] if d[i] <= AIRPORT_REACH_KM]
-    runway = airports["runway_m"]
-    ids = [
-        i for i in ids if not np.isfinite(runway[i]) or runway[i] >= ctx.scenario.min_runway_m
-    ] or ids
-    return [
-        Place(
-            i,
-            str(airports.at[i, "name"]),
-            airports.at[i, "geometry"].x,
-            airports.at[i, "geometry"].y,
-            i,
-            str(airports.at[i, "country"]),
-        )
+        d = geo.distance_km(place.lon, place.lat, table.lon, table.lat)
+        ids = [table.ids[i] for i in np.argsort(d)[:3] if d[i] <= AIRPORT_REACH_KM]
+    long_enough = [
+        i
         for i in ids
+        if not np.isfinite(table.runway[i]) or table.runway[i] >= ctx.scenario.min_runway_m
     ]
+    return [table.places[i] for i in (long_enough or ids)]
+
+
+@lru_cache(maxsize=4096)
+def _cached_air(
+    orig: tuple[float, float],
+    dest: tuple[float, float],
+    closed: frozenset[str],
+    caspian: str,
+    range_km: float | None,
+    min_runway_m: float,
+    no_landing: frozenset[str],
+) -> airspace.AirRoute | None:
+    """Air routes are pure functions of their inputs: memoise them across plans."""
+    try:
+        return airspace.air_route(
+            orig, dest, closed=closed, caspian="open" if caspian == "open" else "partitioned",
+            range_km=range_km, min_runway_m=min_runway_m, no_landing=no_landing,
+        )  # fmt: skip
+    except NoRouteError:
+        return None
 
 
 def _air_closed(ctx: _Context) -> set[str]:
@@ -681,7 +761,7 @@ def _air_closed(ctx: _Context) -> set[str]:
     ) - set(ctx.own)
 
 
-def _air_route(ctx: _Context) -> Route | None:
+def _air_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
     if "air" not in ctx.scenario.modes:
         return None
     closed = _air_closed(ctx)
@@ -695,17 +775,17 @@ def _air_route(ctx: _Context) -> Route | None:
                 continue
             if (go.country in no_landing) or (gd.country in no_landing):
                 continue
-            try:
-                air = airspace.air_route(
-                    (go.lon, go.lat), (gd.lon, gd.lat), closed=closed, caspian=ctx.scenario.caspian,
-                    range_km=ctx.scenario.range_km, min_runway_m=ctx.scenario.min_runway_m,
-                    no_landing=no_landing,
-                )  # fmt: skip
-            except NoRouteError:
+            air = _cached_air(
+                (go.lon, go.lat), (gd.lon, gd.lat), frozenset(closed), ctx.scenario.caspian,
+                ctx.scenario.range_km, ctx.scenario.min_runway_m, frozenset(no_landing),
+            )  # fmt: skip
+            if air is None:
                 continue
             route = _air_to_route(ctx, go, gd, air)
             if best is None or _cost(ctx, route) < _cost(ctx, best):
                 best = route
+            if any_route:
+                return best
     return best
 
 
@@ -841,11 +921,11 @@ def _why_not(ctx: _Context) -> WhyNot:
                 ctx.net, ctx.scenario, ctx.orig, ctx.dest, ctx.own,
                 extra_open=frozenset(combo), universe=ctx.universe,
             )  # fmt: skip
-            route = _best_route(probe)
+            route = _best_route(probe, any_route=True)
             if route is not None:
                 restore.append(combo)
                 routes.append(route)
-        if len(restore) >= 6:
+        if restore:  # the smallest sets only
             break
     near = (
         [c for c in blocking if ctx.dest.country and c in borders.neighbours(ctx.dest.country)]
@@ -872,7 +952,3 @@ def require_route(plan_: Plan) -> Plan:
         if not pair.feasible:
             raise NoRouteError(pair.why_not.reason if pair.why_not else "no route")
     return plan_
-
-
-def _unused(_: Iterable[Any]) -> None:  # pragma: no cover - keeps UnknownPlaceError import explicit
-    raise UnknownPlaceError("")

@@ -1,0 +1,562 @@
+"""What-if analysis: compare scenarios, sweep closure combinations, chokepoints, throughput.
+
+Everything here calls :mod:`corridor.routing` on the same prebuilt network and air
+graph; scenarios are data, so a what-if is a new mask, never a new graph.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from corridor import airspace, borders, geo
+from corridor._errors import ScenarioError
+from corridor.network import TransitNetwork, find_place, load_network
+from corridor.routing import (
+    PairPlan,
+    Plan,
+    Route,
+    WhyNot,
+    _best_route,
+    _Context,
+    _context,
+    _ground_masks,
+    plan,
+)
+from corridor.scenario import Scenario, check_places
+
+__all__ = [
+    "Chokepoint",
+    "PairChange",
+    "Throughput",
+    "WhatIf",
+    "chokepoints",
+    "sweep",
+    "sweep_summary",
+    "throughput",
+    "whatif",
+]
+
+logger = logging.getLogger("corridor")
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+@dataclass(frozen=True)
+class PairChange:
+    """How one origin-destination pair changes between two scenarios."""
+
+    origin: str
+    destination: str
+    before: Route | None
+    after: Route | None
+    lost: tuple[Route, ...]
+    gained: tuple[Route, ...]
+    why_not: WhyNot | None
+
+    @property
+    def km_added(self) -> float | None:
+        """Extra km of the best route (None when either side has no route)."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after.km - self.before.km
+
+    @property
+    def hours_added(self) -> float | None:
+        """Extra hours of the best route (None when either side has no route)."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after.hours - self.before.hours
+
+    @property
+    def newly_infeasible(self) -> bool:
+        """Whether the pair had a route before and has none after."""
+        return self.before is not None and self.after is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+
+        def corridor(r: Route) -> str:
+            return " > ".join(r.countries) + (f" via {', '.join(r.via)}" if r.via else "")
+
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "before_km": round(self.before.km, 1) if self.before else None,
+            "after_km": round(self.after.km, 1) if self.after else None,
+            "km_added": None if self.km_added is None else round(self.km_added, 1),
+            "hours_added": None if self.hours_added is None else round(self.hours_added, 2),
+            "lost": [corridor(r) for r in self.lost],
+            "gained": [corridor(r) for r in self.gained],
+            "newly_infeasible": self.newly_infeasible,
+            "why_not": self.why_not.to_dict() if self.why_not else None,
+        }
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The difference between a base scenario and a variation of it."""
+
+    base: Plan
+    other: Plan
+    changes: tuple[PairChange, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "base": self.base.scenario.name,
+            "other": self.other.scenario.name,
+            "pairs": [c.to_dict() for c in self.changes],
+        }
+
+
+def compare_plans(base: Plan, other: Plan) -> tuple[PairChange, ...]:
+    """Pair-by-pair comparison: corridors lost and gained, best-route deltas."""
+    other_pairs = {(p.origin, p.destination): p for p in other.pairs}
+    out = []
+    for p in base.pairs:
+        q = other_pairs.get((p.origin, p.destination), PairPlan(p.origin, p.destination, ()))
+        before = {r.signature: r for r in p.routes}
+        after = {r.signature: r for r in q.routes}
+        out.append(
+            PairChange(
+                p.origin,
+                p.destination,
+                p.best,
+                q.best,
+                tuple(r for s, r in before.items() if s not in after),
+                tuple(r for s, r in after.items() if s not in before),
+                q.why_not,
+            )
+        )
+    return tuple(out)
+
+
+def whatif(
+    base: Scenario,
+    *,
+    close: Iterable[str] = (),
+    close_airspace: Iterable[str] = (),
+    conditional: Iterable[str] = (),
+    network: TransitNetwork | None = None,
+) -> WhatIf:
+    """Plan a scenario and a variation with more closures, and compare them.
+
+    Parameters
+    ----------
+    base
+        The reference scenario.
+    close, close_airspace, conditional
+        ISO3 codes: hostile for every mode; airspace closed; turned conditional.
+    network
+        Network (default: the shipped one).
+
+    Returns
+    -------
+    WhatIf
+    """
+    net = network if network is not None else load_network()
+    codes = [borders.validate_iso3(c) for c in (*close, *close_airspace, *conditional)]
+    del codes
+    other = base.with_closures(close=close, close_airspace=close_airspace, conditional=conditional)
+    label = ",".join(sorted({*close, *close_airspace, *conditional})) or "no change"
+    other = other.replace(name=f"{base.name} + closed {label}")
+    p_base, p_other = plan(base, network=net), plan(other, network=net)
+    return WhatIf(p_base, p_other, compare_plans(p_base, p_other))
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def _touches(ctx: _Context, route: Route, state: str) -> bool:
+    """Whether closing ``state`` could affect this route (so it must be searched again)."""
+    net = ctx.net
+    bit = net.country_mask(frozenset({state}))
+    for leg in route.legs:
+        if leg.mode == "air":
+            if state in leg.countries:
+                return True
+            graph = airspace.build_air_graph(
+                caspian=ctx.scenario.caspian,
+                states=tuple(sorted(set(airspace.DEFAULT_CANDIDATES) | {state})),
+            )
+            if state in graph.states:
+                line = geo.to_crs(leg.geometry, "EPSG:4326", graph.crs)
+                if graph.obstacles[graph.states.index(state)].intersects(line):
+                    return True
+            continue
+        for eid in leg.edges:
+            k = _edge_position(net, eid)
+            if net.edge_mask[k] & bit:
+                return True
+        if state in leg.countries:
+            return True
+    return False
+
+
+_EDGE_POSITIONS: dict[int, dict[str, int]] = {}
+
+
+def _edge_position(net: TransitNetwork, eid: str) -> int:
+    key = id(net)
+    if key not in _EDGE_POSITIONS:
+        _EDGE_POSITIONS.clear()
+        _EDGE_POSITIONS[key] = {str(e): i for i, e in enumerate(net.edges.index)}
+    return _EDGE_POSITIONS[key][eid]
+
+
+def sweep(
+    base: Scenario,
+    countries: Iterable[str],
+    *,
+    network: TransitNetwork | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Every combination of closing ``countries`` (2^n what-ifs) for every pair of ``base``.
+
+    Work is reused: more closures can only lengthen a route, so a pair's route that
+    avoids a newly closed state stays optimal, and a pair without a route stays
+    without one; only the remaining combinations are searched (air legs are masks
+    over the prebuilt visibility graph, ground legs masks over the network arrays).
+
+    Parameters
+    ----------
+    base
+        Scenario giving origins, destinations, modes and the other stances.
+    countries
+        ISO3 codes to combine (at most 14).
+    network
+        Network (default: the shipped one).
+    progress
+        Called as ``progress(done, total)`` after each combination.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination and pair: ``closed`` (``+``-joined codes, ``""``
+        for none), ``n_closed``, ``origin``, ``destination``, ``feasible``, ``km``,
+        ``hours``, ``corridor`` (countries of the best route), ``modes``.
+    """
+    net = network if network is not None else load_network()
+    states = sorted({borders.validate_iso3(c) for c in countries})
+    if len(states) > 14:
+        msg = f"sweep takes at most 14 countries (16,384 combinations), got {len(states)}"
+        raise ScenarioError(msg)
+    if not base.origins or not base.destinations:
+        msg = f"scenario {base.name!r} needs at least one origin and one destination"
+        raise ScenarioError(msg)
+    check_places(base, lambda p: find_place(p, net))
+    pairs = [
+        (find_place(o, net), find_place(d, net))
+        for o, d in itertools.product(base.origins, base.destinations)
+    ]
+    n = len(states)
+    total = 1 << n
+    rows: list[dict[str, Any]] = []
+    best: dict[tuple[int, int], Route | None] = {}
+    order = sorted(range(total), key=int.bit_count)
+    for done, bits in enumerate(order, start=1):
+        closed = [states[k] for k in range(n) if bits >> k & 1]
+        for p_idx, (o, d) in enumerate(pairs):
+            ctx = _context(net, base, o, d, extra_hostile=frozenset(closed))
+            route: Route | bool | None = False
+            for k in range(n):
+                if not bits >> k & 1:
+                    continue
+                parent = best[(bits & ~(1 << k), p_idx)]
+                if parent is None:
+                    route = None
+                    break
+                if states[k] in ctx.own or not _touches(ctx, parent, states[k]):
+                    route = parent
+                    break
+            if route is False:
+                route = _best_route(ctx)
+            found = route if isinstance(route, Route) else None
+            best[(bits, p_idx)] = found
+            rows.append(
+                {
+                    "closed": "+".join(closed),
+                    "n_closed": len(closed),
+                    "origin": o.label,
+                    "destination": d.label,
+                    "feasible": found is not None,
+                    "km": found.km if found else math.nan,
+                    "hours": found.hours if found else math.nan,
+                    "corridor": " > ".join(found.countries) if found else "",
+                    "modes": "+".join(found.modes) if found else "",
+                }
+            )
+        if progress is not None:
+            progress(done, total)
+    return pd.DataFrame(rows)
+
+
+def sweep_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Rank closure sets by harm: pairs cut off first, then mean km added.
+
+    Parameters
+    ----------
+    table
+        Output of :func:`sweep`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per closure set: ``closed``, ``n_closed``, ``pairs``, ``feasible``,
+        ``cut_off`` (pairs without a route), ``mean_km_added`` over pairs that keep a
+        route, sorted with the most harmful first.
+    """
+    base = table[table["n_closed"] == 0].set_index(["origin", "destination"])["km"]
+    t = table.join(base.rename("base_km"), on=["origin", "destination"])
+    t["km_added"] = t["km"] - t["base_km"]
+    grouped = t.groupby(["closed", "n_closed"], sort=False)
+    summary = grouped.agg(
+        pairs=("feasible", "size"),
+        feasible=("feasible", "sum"),
+        mean_km_added=("km_added", "mean"),
+    ).reset_index()
+    summary["cut_off"] = summary["pairs"] - summary["feasible"]
+    summary = summary.sort_values(
+        ["cut_off", "mean_km_added", "n_closed"], ascending=[False, False, True]
+    )
+    cols = ["closed", "n_closed", "pairs", "feasible", "cut_off", "mean_km_added"]
+    return summary[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- chokepoints
+
+
+@dataclass(frozen=True)
+class Chokepoint:
+    """An element whose loss alone cuts access or raises cost sharply."""
+
+    element: str
+    kind: str  # "country", "crossing", "port", "airport", "edge"
+    origin: str
+    destination: str
+    cuts_access: bool
+    cost_increase_pct: float
+    alternative: Route | None
+
+
+def chokepoints(
+    scenario: Scenario,
+    *,
+    network: TransitNetwork | None = None,
+    threshold_pct: float = 25.0,
+) -> tuple[list[Chokepoint], pd.DataFrame]:
+    """Countries, crossings and edges whose loss alone would cut access or raise cost.
+
+    For each pair, every element of the best route (transit countries, crossings,
+    ports, airports, and the route's edges) is removed in turn and the pair planned
+    again. The ground graph's minimum node cut and node connectivity (networkx) give
+    the number of disjoint corridors and the smallest set of nodes whose loss cuts
+    every ground route.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to test.
+    network
+        Network (default: the shipped one).
+    threshold_pct
+        Minimum cost increase for an element that does not cut access to count.
+
+    Returns
+    -------
+    tuple
+        ``(chokepoints, corridors)``: the chokepoints, most severe first, and a
+        table per pair with ``disjoint_ground_corridors`` and ``min_node_cut``.
+    """
+    net = network if network is not None else load_network()
+    result = plan(scenario, network=net, k=1)
+    found: list[Chokepoint] = []
+    corridor_rows = []
+    for pair in result.pairs:
+        o, d = find_place(pair.origin, net), find_place(pair.destination, net)
+        ctx = _context(net, scenario, o, d)
+        corridor_rows.append(_ground_cut(ctx))
+        best = pair.best
+        if best is None:
+            continue
+        base_cost = best.km if scenario.objective == "km" else best.hours
+        elements: list[tuple[str, str]] = [
+            (c, "country") for c in best.countries if c not in ctx.own and c != borders.INTL
+        ]
+        elements += [(v, str(net.nodes.at[v, "kind"])) for v in best.via if v in net.node_index]
+        for element, kind in dict.fromkeys(elements):
+            if kind == "country":
+                probe = _context(net, scenario, o, d, extra_hostile=frozenset({element}))
+            else:
+                probe = _context(net, scenario, o, d, banned_nodes=frozenset({element}))
+            alt = _best_route(probe)
+            cost = (alt.km if scenario.objective == "km" else alt.hours) if alt else math.inf
+            increase = 100.0 * (cost - base_cost) / base_cost if base_cost else 0.0
+            if alt is None or increase > threshold_pct:
+                found.append(
+                    Chokepoint(
+                        element, kind, pair.origin, pair.destination, alt is None, increase, alt
+                    )
+                )
+    found.sort(key=lambda c: (not c.cuts_access, -c.cost_increase_pct))
+    return found, pd.DataFrame(corridor_rows)
+
+
+def _ground_graph(ctx: _Context) -> nx.Graph:
+    usable, _, _ = _ground_masks(ctx)
+    net = ctx.net
+    G = nx.Graph()
+    for k in np.flatnonzero(usable):
+        G.add_edge(net.node_ids[net.edge_u[k]], net.node_ids[net.edge_v[k]])
+    return G
+
+
+def _ground_cut(ctx: _Context) -> dict[str, Any]:
+    G = _ground_graph(ctx)
+    o, d = ctx.orig.node, ctx.dest.node
+    row: dict[str, Any] = {"origin": ctx.orig.label, "destination": ctx.dest.label}
+    if o is None or d is None or o not in G or d not in G or not nx.has_path(G, o, d):
+        row.update(disjoint_ground_corridors=0, min_node_cut="")
+        return row
+    if G.has_edge(o, d):
+        row.update(disjoint_ground_corridors=math.inf, min_node_cut="")
+        return row
+    cut = nx.minimum_node_cut(G, o, d)
+    row.update(disjoint_ground_corridors=len(cut), min_node_cut=", ".join(sorted(cut)))
+    return row
+
+
+# --------------------------------------------------------------------------- throughput
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Maximum flow per day into a destination from sourced capacities."""
+
+    origin: str
+    destination: str
+    unit: str
+    per_day: float | None  # None when unbounded by the data
+    bottlenecks: tuple[str, ...]
+    missing_capacity: tuple[str, ...] = field(default_factory=tuple)
+    note: str = ""
+
+
+def throughput(
+    scenario: Scenario,
+    *,
+    network: TransitNetwork | None = None,
+    modes: Iterable[str] = ("road",),
+) -> list[Throughput]:
+    """Maximum flow per day for each pair from node and edge capacities where sourced.
+
+    Capacities come only from the data (crossings' trucks or trains per day, edges'
+    sourced capacities); elements without a sourced capacity are unbounded. When an
+    unbounded path exists, the answer says so and lists the elements on it that
+    lack capacity data instead of inventing a number.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (its stances and closures filter the network).
+    network
+        Network (default: the shipped one).
+    modes
+        Ground modes to include; capacities of one unit are only comparable within
+        a mode (``road`` counts trucks, ``rail`` counts trains).
+
+    Returns
+    -------
+    list of Throughput
+    """
+    net = network if network is not None else load_network()
+    mode_set = frozenset(modes)
+    scen = scenario.replace(modes=sorted(mode_set))
+    out = []
+    for o_text, d_text in itertools.product(scen.origins, scen.destinations):
+        o, d = find_place(o_text, net), find_place(d_text, net)
+        ctx = _context(net, scen, o, d)
+        out.append(_max_flow(ctx))
+    return out
+
+
+def _max_flow(ctx: _Context) -> Throughput:
+    net = ctx.net
+    usable, _, _ = _ground_masks(ctx)
+    nodes = net.nodes
+    units = set()
+    G = nx.DiGraph()
+    cap_nodes = {}
+    for nid, cap, unit in zip(
+        nodes.index, nodes["capacity_per_day"], nodes["capacity_unit"], strict=True
+    ):
+        if np.isfinite(cap) and cap > 0:
+            cap_nodes[str(nid)] = (float(cap), str(unit))
+    for k in np.flatnonzero(usable):
+        u, v = net.node_ids[net.edge_u[k]], net.node_ids[net.edge_v[k]]
+        cap = float(net.edges["capacity_per_day"].iloc[k])
+        attrs = {"capacity": cap} if np.isfinite(cap) else {}
+        for a, b in ((u, v), (v, u)):
+            G.add_edge(f"{a}>out", f"{b}>in", edge=str(net.edges.index[k]), **attrs)
+    for n in list({x.split(">")[0] for x in G.nodes}):
+        attrs = {}
+        if n in cap_nodes:
+            attrs = {"capacity": cap_nodes[n][0]}
+        G.add_edge(f"{n}>in", f"{n}>out", node=n, **attrs)
+    o, d = ctx.orig.node, ctx.dest.node
+    unit_label = "per day"
+    if o is None or d is None or f"{o}>out" not in G or f"{d}>in" not in G:
+        return Throughput(
+            ctx.orig.label, ctx.dest.label, unit_label, 0.0, (), note="no ground route"
+        )
+    try:
+        value, _ = nx.maximum_flow(G, f"{o}>out", f"{d}>in")
+    except nx.NetworkXUnbounded:
+        missing = _unbounded_path(G, f"{o}>out", f"{d}>in")
+        note = "unbounded by the data: a path with no sourced capacity exists"
+        return Throughput(
+            ctx.orig.label, ctx.dest.label, unit_label, None, (), tuple(missing), note
+        )
+    if value == 0:
+        return Throughput(
+            ctx.orig.label, ctx.dest.label, unit_label, 0.0, (), note="no ground route"
+        )
+    _, (reach, _) = nx.minimum_cut(G, f"{o}>out", f"{d}>in")
+    bottlenecks = []
+    for a, b, data in G.edges(data=True):
+        if a in reach and b not in reach and "capacity" in data:
+            name = data.get("node") or data.get("edge")
+            bottlenecks.append(str(name))
+            if data.get("node") in cap_nodes:
+                units.add(cap_nodes[data["node"]][1])
+    unit = "/".join(sorted(units)) + " per day" if units else unit_label
+    note = "" if len(units) <= 1 else "bottlenecks mix units; compare with care"
+    return Throughput(
+        ctx.orig.label, ctx.dest.label, unit, float(value), tuple(sorted(bottlenecks)), (), note
+    )
+
+
+def _unbounded_path(G: nx.DiGraph, s: str, t: str) -> list[str]:
+    """Elements of one source-target path that has no capacity anywhere."""
+    free = nx.DiGraph((a, b, d) for a, b, d in G.edges(data=True) if "capacity" not in d)
+    try:
+        path = nx.shortest_path(free, s, t)
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return []
+    names = []
+    for a, b in zip(path[:-1], path[1:], strict=True):
+        data = G.edges[a, b]
+        name = data.get("node") or data.get("edge")
+        if (name and data.get("node") is None) or (name and str(name).startswith("x-")):
+            names.append(str(name))
+    return names
