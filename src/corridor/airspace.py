@@ -707,14 +707,10 @@ def _blocked(
     """Whether connector lines touch a closed obstacle (exact airspace near an end point)."""
     arr = np.atleast_1d(np.asarray(lines, dtype=object))
     blocked = np.zeros(len(arr), dtype=bool)
+    to_gnomonic = geo._transformer(_wgs84(), graph.crs)
+    end_points = [shapely.Point(to_gnomonic.transform(e.lon, e.lat)) for e in ends]
     for obstacle, zone in zip(obstacles, exact, strict=True):
-        near_end = any(
-            obstacle.contains(
-                shapely.Point(geo._transformer(_wgs84(), graph.crs).transform(e.lon, e.lat))
-            )
-            for e in ends
-        )
-        if near_end:
+        if any(obstacle.contains(p) for p in end_points):
             # An end point sits in the simplified margin of this obstacle: test the
             # connector against the full-resolution airspace instead (no clearance there).
             ll = np.asarray([geo.to_crs(g, graph.crs, _wgs84()) for g in arr], dtype=object)
