@@ -230,3 +230,34 @@ def test_published_schema_matches_the_loader() -> None:
     from corridor.scenario import Scenario
 
     assert set(schema["properties"]) == {f.name for f in dataclasses.fields(Scenario)}
+
+
+def test_osm_refinement_feeds_routing_and_osm_closures_close_legs() -> None:
+    from pathlib import Path
+
+    from corridor import osm
+
+    net = network.load_network()
+    roads = osm.load_roads(Path(__file__).parent / "data" / "osm" / "pass.osm")
+    scen = make_scenario(origins=["vladikavkaz"], destinations=["yerevan"], modes=["road"], k=1)
+    leg = "r-x-upper-lars-stepantsminda"
+    refined = osm.refine(net.edges.reset_index(), roads, max_snap_km=5.0)
+    assert leg in refined.refined
+    real_km = GEOD.geometry_length(refined.routes[leg].geometry) / 1000.0  # independent length
+    net_refined = network.refined_network(net, refined)
+    assert net_refined.edges.at[leg, "km"] == pytest.approx(real_km, rel=0.01)
+    assert net.edges.at[leg, "km"] != pytest.approx(real_km, rel=0.01)  # the input is untouched
+    before = routing.plan(scen, network=net).pairs[0].best
+    after = routing.plan(scen, network=net_refined).pairs[0].best
+    assert before is not None and after is not None
+    assert after.km - before.km == pytest.approx(real_km - net.edges.at[leg, "km"], abs=0.01)
+    # closing the pass (OSM node 10) cuts the leg: the route leaves Upper Lars behind
+    cut = osm.refine(net.edges.reset_index(), roads, max_snap_km=5.0, closed_nodes=[10])
+    net_cut = network.refined_network(net, cut)
+    assert net_cut.edges.at[leg, "status"] == "closed"
+    detour = routing.plan(scen, network=net_cut).pairs[0].best
+    assert detour is not None and "x-upper-lars" not in detour.via
+    # the same through the scenario: closed_osm_nodes
+    via_scenario = routing.plan(scen.replace(closed_osm_nodes=[10]), roads=roads, snap_km=5.0)
+    assert via_scenario.pairs[0].best is not None
+    assert via_scenario.pairs[0].best.km == pytest.approx(detour.km)

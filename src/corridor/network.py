@@ -51,6 +51,7 @@ __all__ = [
     "TransitNetwork",
     "find_place",
     "load_network",
+    "refined_network",
 ]
 
 logger = logging.getLogger("corridor")
@@ -572,6 +573,11 @@ def _build(path: Path) -> TransitNetwork:
     transfers = _transfers(nodes)
     edge_df = pd.concat([edge_df, transfers], ignore_index=True)
     edges = gpd.GeoDataFrame(edge_df, geometry="geometry", crs="EPSG:4326").set_index("id")
+    return _assemble(nodes, edges)
+
+
+def _assemble(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> TransitNetwork:
+    """Annotate edges with the countries they cross and build the array form."""
     countries, territories = _annotate(edges, nodes)
     edges["countries"] = countries
     edges["territories"] = territories
@@ -603,6 +609,48 @@ def _build(path: Path) -> TransitNetwork:
         edge_mode=np.array([EDGE_MODES.index(m) for m in edges["mode"]], dtype=np.int64),
         edge_mask=masks,
     )
+
+
+def refined_network(net: TransitNetwork, refinement: Any) -> TransitNetwork:
+    """Return a new network whose road legs carry the real OSM lengths, times and lines.
+
+    Parameters
+    ----------
+    net
+        The network to start from (not modified).
+    refinement
+        A :class:`corridor.osm.Refinement` computed from ``net.edges``.
+
+    Returns
+    -------
+    TransitNetwork
+        Same nodes; edges with ``refined`` and ``snap_km`` columns, refined rows
+        re-annotated with the countries their real geometry crosses. A road leg
+        whose OSM path is cut by closed OSM nodes or ways is closed: closing a pass
+        or a bridge is a closure like any other, never a silent fallback to the
+        schematic leg.
+    """
+    new = refinement.edges
+    if "id" in new.columns:
+        new = new.set_index("id")
+    missing = set(net.edges.index) - set(new.index)
+    if missing:
+        msg = f"refinement lacks {len(missing)} edge(s) of the network, e.g. {sorted(missing)[:3]}"
+        raise DataError(msg)
+    edges = net.edges.copy()
+    ids = list(refinement.refined)
+    for column in ("km", "hours", "geometry"):
+        edges.loc[ids, column] = new.loc[ids, column]
+    edges["refined"] = edges.index.isin(ids)
+    edges["snap_km"] = new["snap_km"].reindex(edges.index) if "snap_km" in new else np.nan
+    edges["km_basis"] = np.where(edges["refined"], "osm", edges["km_basis"])
+    cut = [eid for eid, why in refinement.unrefined.items() if "closed" in str(why)]
+    edges.loc[cut, "status"] = "closed"
+    edges["notes"] = edges["notes"].astype(object)
+    for eid in cut:
+        edges.at[eid, "notes"] = f"closed by OSM closures: {refinement.unrefined[eid]}"
+    edges = edges.drop(columns=["countries", "territories"])
+    return _assemble(net.nodes, gpd.GeoDataFrame(edges, geometry="geometry", crs="EPSG:4326"))
 
 
 # --------------------------------------------------------------------------- places

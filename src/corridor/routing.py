@@ -317,6 +317,8 @@ def plan(
     network: TransitNetwork | None = None,
     k: int | None = None,
     explain: bool = True,
+    roads: Any = None,
+    snap_km: float = 2.0,
 ) -> Plan:
     """Plan every origin-destination pair of a scenario.
 
@@ -330,6 +332,13 @@ def plan(
         Routes wanted per pair, best included (default: ``scenario.k``).
     explain
         Compute ``why_not`` with restoring stance changes for infeasible pairs.
+    roads
+        An OpenStreetMap :class:`corridor.osm.RoadGraph`: road legs it covers are
+        refined to the real road (length, time, line) before planning, with the
+        scenario's ``closed_osm_nodes`` and ``closed_osm_ways`` closed; a leg those
+        closures cut is closed.
+    snap_km
+        Largest distance from a leg's end point to the OSM road it is refined with.
 
     Returns
     -------
@@ -348,6 +357,15 @@ def plan(
     True
     """
     net = network if network is not None else load_network()
+    if roads is not None:
+        from corridor import osm
+        from corridor.network import refined_network
+
+        refinement = osm.refine(
+            net.edges.reset_index(), roads, max_snap_km=snap_km,
+            closed_nodes=scenario.closed_osm_nodes, closed_ways=scenario.closed_osm_ways,
+        )  # fmt: skip
+        net = refined_network(net, refinement)
     if not scenario.origins or not scenario.destinations:
         msg = f"scenario {scenario.name!r} needs at least one origin and one destination"
         raise ScenarioError(msg)

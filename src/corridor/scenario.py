@@ -83,6 +83,9 @@ class Scenario:
         Stance of every unlisted country.
     closed_nodes, closed_edges
         Network ids (crossings, ports, airports, links) closed outright.
+    closed_osm_nodes, closed_osm_ways
+        OpenStreetMap node and way ids (a pass, a bridge) closed when road legs
+        are refined with an OSM road graph (``plan(..., roads=...)``).
     closed_airspace
         States whose airspace is closed whatever their stance.
     caspian
@@ -113,6 +116,8 @@ class Scenario:
     closed_nodes: frozenset[str] = frozenset()
     closed_edges: frozenset[str] = frozenset()
     closed_airspace: frozenset[str] = frozenset()
+    closed_osm_nodes: frozenset[int] = frozenset()
+    closed_osm_ways: frozenset[int] = frozenset()
     caspian: borders.CaspianRule = "open"
     origins: tuple[str, ...] = ()
     destinations: tuple[str, ...] = ()
@@ -314,6 +319,17 @@ def make_scenario(*, source: str | None = None, **kwargs: Any) -> Scenario:
     for key in ("closed_nodes", "closed_edges"):
         if key in kwargs:
             out[key] = frozenset(_strings(kwargs[key], source, key))
+    for key in ("closed_osm_nodes", "closed_osm_ways"):
+        if key in kwargs:
+            values = kwargs[key]
+            if isinstance(values, int) or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in values
+            ):
+                msg = (
+                    f"{_where(source, key)}: expected a list of OSM ids (integers), got {values!r}"
+                )
+                raise ScenarioError(msg)
+            out[key] = frozenset(values)
     if "closed_airspace" in kwargs:
         out["closed_airspace"] = frozenset(
             _code(c, source, "closed_airspace")
@@ -428,6 +444,8 @@ def scenario_schema() -> dict[str, Any]:
             "closed_nodes": strings,
             "closed_edges": strings,
             "closed_airspace": strings,
+            "closed_osm_nodes": {"type": "array", "items": {"type": "integer"}},
+            "closed_osm_ways": {"type": "array", "items": {"type": "integer"}},
             "caspian": {"type": "string", "enum": list(borders.CASPIAN_RULES)},
             "origins": strings,
             "destinations": strings,
