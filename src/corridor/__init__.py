@@ -32,6 +32,9 @@ from corridor.borders import (
     shared_border,
 )
 from corridor.geo import distance_km, geodesic_line, line_length_km
+from corridor.maps import compare as compare_map
+from corridor.maps import render as render_map
+from corridor.maps import save as save_map
 from corridor.network import Place, TransitNetwork, find_place, load_network
 from corridor.osm import (
     SPEEDS_KPH,
@@ -43,6 +46,8 @@ from corridor.osm import (
     load_roads,
     save_roads,
 )
+from corridor.routing import Leg, PairPlan, Plan, Route, WhyNot, plan
+from corridor.scenario import Scenario, Stance, load_scenario, make_scenario
 
 try:
     __version__ = _version("corridor")
@@ -58,22 +63,30 @@ __all__ = [
     "AirStop",
     "CorridorError",
     "DataError",
+    "Leg",
     "NoRouteError",
     "OSMFetchError",
+    "PairPlan",
     "Place",
+    "Plan",
     "Refinement",
     "RegionError",
     "RoadGraph",
     "RoadRoute",
+    "Route",
+    "Scenario",
     "ScenarioError",
+    "Stance",
     "TransitNetwork",
     "UnknownPlaceError",
+    "WhyNot",
     "__version__",
     "air_route",
     "air_sweep",
     "airspace_at",
     "border_length_km",
     "build_air_graph",
+    "compare_map",
     "country_at",
     "distance_km",
     "fetch_roads",
@@ -84,11 +97,16 @@ __all__ = [
     "load_borders",
     "load_network",
     "load_roads",
+    "load_scenario",
     "load_sea_zones",
     "load_territorial_seas",
     "locate_airspace",
     "locate_countries",
+    "make_scenario",
     "neighbours",
+    "plan",
+    "render_map",
+    "save_map",
     "save_roads",
     "shared_border",
 ]

@@ -21,7 +21,6 @@ from corridor import airspace, borders, geo
 from corridor._errors import ScenarioError
 from corridor.network import TransitNetwork, find_place, load_network
 from corridor.routing import (
-    PairPlan,
     Plan,
     Route,
     WhyNot,
@@ -35,10 +34,12 @@ from corridor.scenario import Scenario, check_places
 
 __all__ = [
     "Chokepoint",
+    "Comparison",
     "PairChange",
     "Throughput",
     "WhatIf",
     "chokepoints",
+    "compare_plans",
     "sweep",
     "sweep_summary",
     "throughput",
@@ -53,7 +54,14 @@ logger = logging.getLogger("corridor")
 
 @dataclass(frozen=True)
 class PairChange:
-    """How one origin-destination pair changes between two scenarios."""
+    """How one origin-destination pair changes between two scenarios.
+
+    Routes are the same corridor when their :attr:`~corridor.routing.Route.signature`
+    (transit countries and crossings) is equal: ``lost`` are base corridors the
+    other plan lacks, ``gained`` other corridors the base lacks, ``kept`` the other
+    plan's corridors the base has too. ``why_not`` is the other plan's, when the
+    pair has no route there.
+    """
 
     origin: str
     destination: str
@@ -61,6 +69,7 @@ class PairChange:
     after: Route | None
     lost: tuple[Route, ...]
     gained: tuple[Route, ...]
+    kept: tuple[Route, ...]
     why_not: WhyNot | None
 
     @property
@@ -119,26 +128,70 @@ class WhatIf:
         }
 
 
-def compare_plans(base: Plan, other: Plan) -> tuple[PairChange, ...]:
-    """Pair-by-pair comparison: corridors lost and gained, best-route deltas."""
+@dataclass(frozen=True)
+class Comparison:
+    """Pair-by-pair changes between two plans (see :func:`compare_plans`)."""
+
+    base: Plan
+    other: Plan
+    pairs: tuple[PairChange, ...]
+
+    @property
+    def lost(self) -> tuple[Route, ...]:
+        """Corridors of the base plan that are gone."""
+        return tuple(r for p in self.pairs for r in p.lost)
+
+    @property
+    def gained(self) -> tuple[Route, ...]:
+        """Corridors that exist only in the other plan."""
+        return tuple(r for p in self.pairs for r in p.gained)
+
+    @property
+    def kept(self) -> tuple[Route, ...]:
+        """Corridors present in both plans (as routed in the other)."""
+        return tuple(r for p in self.pairs for r in p.kept)
+
+
+def compare_plans(base: Plan, other: Plan) -> Comparison:
+    """Corridors lost, gained and kept, and best-route deltas, per pair.
+
+    Pairs present in only one plan count as all lost or all gained.
+
+    Parameters
+    ----------
+    base
+        The reference plan.
+    other
+        The plan compared with it.
+
+    Returns
+    -------
+    Comparison
+    """
+    for what, value in (("base", base), ("other", other)):
+        if not isinstance(value, Plan):
+            msg = f"{what} must be a corridor Plan, got {type(value).__name__}"
+            raise TypeError(msg)
+    base_pairs = {(p.origin, p.destination): p for p in base.pairs}
     other_pairs = {(p.origin, p.destination): p for p in other.pairs}
     out = []
-    for p in base.pairs:
-        q = other_pairs.get((p.origin, p.destination), PairPlan(p.origin, p.destination, ()))
-        before = {r.signature: r for r in p.routes}
-        after = {r.signature: r for r in q.routes}
+    for key in dict.fromkeys([*base_pairs, *other_pairs]):
+        b, o = base_pairs.get(key), other_pairs.get(key)
+        b_routes, o_routes = (b.routes if b else ()), (o.routes if o else ())
+        b_sigs, o_sigs = {r.signature for r in b_routes}, {r.signature for r in o_routes}
         out.append(
             PairChange(
-                p.origin,
-                p.destination,
-                p.best,
-                q.best,
-                tuple(r for s, r in before.items() if s not in after),
-                tuple(r for s, r in after.items() if s not in before),
-                q.why_not,
+                key[0],
+                key[1],
+                b_routes[0] if b_routes else None,
+                o_routes[0] if o_routes else None,
+                lost=tuple(r for r in b_routes if r.signature not in o_sigs),
+                gained=tuple(r for r in o_routes if r.signature not in b_sigs),
+                kept=tuple(r for r in o_routes if r.signature in b_sigs),
+                why_not=o.why_not if o else None,
             )
         )
-    return tuple(out)
+    return Comparison(base, other, tuple(out))
 
 
 def whatif(
@@ -171,7 +224,7 @@ def whatif(
     label = ",".join(sorted({*close, *close_airspace, *conditional})) or "no change"
     other = other.replace(name=f"{base.name} + closed {label}")
     p_base, p_other = plan(base, network=net), plan(other, network=net)
-    return WhatIf(p_base, p_other, compare_plans(p_base, p_other))
+    return WhatIf(p_base, p_other, compare_plans(p_base, p_other).pairs)
 
 
 # --------------------------------------------------------------------------- sweep

@@ -124,9 +124,39 @@ def _geography_summary(out: Path | None) -> None:
     help="Folder for the generated maps.",
 )
 def demo(out: Path) -> None:
-    """Run the main job on the shipped data and write maps into OUT."""
+    """Run the main job on the shipped data and write maps into OUT.
+
+    Writes one map per reference scenario (``OUT/<scenario>.html``), a comparison
+    map of the Armenian baseline against the 2020 closures, the geography map, and
+    each plan as JSON; prints a one-line summary per scenario.
+    """
+    import json
+
+    from corridor import maps
+    from corridor._io import atomic_write_text
+    from corridor.routing import plan
+    from corridor.scenario import list_scenarios, load_scenario
+
     try:
         _geography_summary(out / "geography.html")
+        plans = {}
+        for name in list_scenarios():
+            result = plan(load_scenario(name))
+            plans[name] = result
+            maps.save(maps.render(result), out / f"{name}.html")
+            atomic_write_text(
+                out / f"{name}.json", json.dumps(result.to_dict(), ensure_ascii=False)
+            )
+            ok = sum(p.feasible for p in result.pairs)
+            click.echo(f"{name}: {ok}/{len(result.pairs)} pairs with a route -> {out / name}.html")
+        if {"armenia-baseline", "armenia-2020"} <= set(plans):
+            target = out / "armenia-compare.html"
+            maps.save(maps.compare(plans["armenia-baseline"], plans["armenia-2020"]), target)
+            click.echo(f"armenia-baseline vs armenia-2020 -> {target}")
+        if "armenia-2020" in plans:
+            # the map newcomers open first: maps/armenia.html
+            maps.save(maps.render(plans["armenia-2020"]), out / "armenia.html")
+            click.echo(f"armenia-2020 (the reference theatre) -> {out / 'armenia.html'}")
     except CorridorError as exc:
         raise _Failure(exc) from None
 
@@ -249,11 +279,26 @@ def _print_plan(result: Any) -> None:
 
 @cli.command()
 @_scenario_options
+@click.option(
+    "--osm",
+    "osm_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Refine road legs with an OSM extract (.osm, .osm.pbf or cached GraphML).",
+)
+@click.option("--close-osm-node", multiple=True, type=int, metavar="ID", help="Close an OSM node.")
+@click.option("--close-osm-way", multiple=True, type=int, metavar="ID", help="Close an OSM way.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as one JSON object.")
 @click.option(
     "--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), help="Write an HTML map."
 )
-def route(as_json: bool, map_path: Path | None, **options: Any) -> None:
+def route(
+    as_json: bool,
+    map_path: Path | None,
+    osm_path: Path | None,
+    close_osm_node: tuple[int, ...],
+    close_osm_way: tuple[int, ...],
+    **options: Any,
+) -> None:
     """Find routes from --from places to --to places under a scenario.
 
     PLACE is a node id, ICAO/IATA code, name, or LAT,LON. Without --scenario every
@@ -269,9 +314,20 @@ def route(as_json: bool, map_path: Path | None, **options: Any) -> None:
     """
     from corridor.routing import plan
 
+    if (close_osm_node or close_osm_way) and osm_path is None:
+        msg = "--close-osm-node/--close-osm-way need --osm PATH (the road graph they belong to)"
+        raise click.UsageError(msg)
     try:
         scen = _build_scenario(**options)
-        result = plan(scen)
+        roads = None
+        if osm_path is not None:
+            from corridor.osm import load_roads
+
+            roads = load_roads(osm_path)
+            scen = scen.replace(
+                closed_osm_nodes=list(close_osm_node), closed_osm_ways=list(close_osm_way)
+            )
+        result = plan(scen, roads=roads)
     except CorridorError as exc:
         raise _Failure(exc) from None
     if as_json:

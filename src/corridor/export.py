@@ -1,0 +1,434 @@
+"""Plans and scenarios as files: GeoJSON, CSV and JSON, always written atomically.
+
+The ``*_geojson`` and ``*_to_*`` functions are pure (they return data); the
+``write_*`` functions build the whole content first and then hand it to
+:func:`corridor._io.atomic_write_text`, so an interrupted write never leaves a
+partial file behind.
+
+Formats
+-------
+GeoJSON (:func:`plan_to_geojson`)
+    A FeatureCollection (EPSG:4326, coordinates to 1e-5 degree) with one feature
+    per route (``"feature": "route"``, MultiLineString of its legs) and one per leg
+    (``"feature": "leg"``, LineString, or Point for a mode change at one place).
+CSV (:func:`write_legs_csv`)
+    One row per leg, columns :data:`LEG_COLUMNS`; lists are joined with ``;``.
+JSON (:func:`write_json`)
+    :meth:`corridor.routing.Plan.to_dict`, the form ``corridor route --json`` prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from corridor import borders
+from corridor._errors import CorridorError
+from corridor._io import atomic_write_bytes, atomic_write_text
+from corridor.scenario import Scenario, Stance
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corridor.routing import Leg, Plan, Route
+
+__all__ = [
+    "LEG_COLUMNS",
+    "closed_airspace",
+    "closed_airspace_geojson",
+    "legs_table",
+    "plan_to_geojson",
+    "write_closed_airspace_geojson",
+    "write_geojson",
+    "write_json",
+    "write_legs_csv",
+    "write_table",
+]
+
+#: Columns of the legs CSV, in order.
+LEG_COLUMNS = (
+    "pair",
+    "origin",
+    "destination",
+    "rank",
+    "leg",
+    "mode",
+    "from",
+    "to",
+    "km",
+    "hours",
+    "countries",
+    "via",
+    "conditional",
+)
+_PRECISION_DEG = 1e-5
+#: Leading characters that make spreadsheet programs evaluate a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --------------------------------------------------------------------------- closed airspace
+
+
+def closed_airspace(scenario: Scenario) -> gpd.GeoDataFrame:
+    """Territorial airspace (land plus 12 nm of sea) closed to overflight by a scenario.
+
+    A state's airspace is closed when the scenario makes it hostile for
+    ``overflight`` or lists it in ``closed_airspace``. Shapes come from
+    :func:`corridor.borders.load_airspace` under the scenario's Caspian rule.
+
+    Parameters
+    ----------
+    scenario
+        The what-if.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ISO3 (``zone``): ``name``, ``reason`` (``"hostile for overflight"``
+        and/or ``"closed by the scenario"``), geometry in EPSG:4326, full detail.
+
+    Examples
+    --------
+    >>> from corridor.scenario import make_scenario
+    >>> sorted(closed_airspace(make_scenario(stances={"GEO": "hostile"})).index)
+    ['GEO']
+    """
+    if not isinstance(scenario, Scenario):
+        msg = f"expected a corridor Scenario, got {type(scenario).__name__}"
+        raise TypeError(msg)
+    zones = borders.load_airspace(scenario.caspian)
+    rows: list[tuple[str, str]] = []
+    for code in zones.index:
+        if code == borders.INTL:
+            continue
+        reasons = []
+        if scenario.stance(str(code), "overflight") == Stance.HOSTILE:
+            reasons.append("hostile for overflight")
+        if code in scenario.closed_airspace:
+            reasons.append("closed by the scenario")
+        if reasons:
+            rows.append((str(code), "; ".join(reasons)))
+    codes = [c for c, _ in rows]
+    out = zones.loc[codes, ["name", "geometry"]].copy()
+    out["reason"] = [r for _, r in rows]
+    return gpd.GeoDataFrame(out[["name", "reason", "geometry"]], geometry="geometry", crs=zones.crs)
+
+
+def closed_airspace_geojson(scenario: Scenario) -> dict[str, Any]:
+    """Return the closed airspace of a scenario as a GeoJSON FeatureCollection.
+
+    Parameters
+    ----------
+    scenario
+        The what-if.
+
+    Returns
+    -------
+    dict
+        Features with properties ``iso3``, ``name``, ``reason``; top-level member
+        ``scenario`` gives the scenario's name.
+    """
+    frame = closed_airspace(scenario)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"iso3": str(code), "name": str(row["name"]), "reason": row["reason"]},
+            "geometry": _geometry(row.geometry),
+        }
+        for code, row in frame.iterrows()
+    ]
+    return {"type": "FeatureCollection", "scenario": scenario.name, "features": features}
+
+
+# --------------------------------------------------------------------------- plan as GeoJSON
+
+
+def _geometry(geom: BaseGeometry) -> dict[str, Any]:
+    mapped: dict[str, Any] = shapely.geometry.mapping(shapely.set_precision(geom, _PRECISION_DEG))
+    return mapped
+
+
+def _leg_geometry(leg: Leg) -> BaseGeometry:
+    """Return the leg's line, or a Point for a mode change that stays in one place."""
+    line = leg.geometry
+    if not line.is_empty and line.length == 0.0:
+        return shapely.Point(line.coords[0])
+    return line
+
+
+def _pair_key(route: Route) -> str:
+    return f"{route.origin} -> {route.destination}"
+
+
+def _route_properties(route: Route) -> dict[str, Any]:
+    return {
+        "feature": "route",
+        "pair": _pair_key(route),
+        "origin": route.origin,
+        "destination": route.destination,
+        "rank": route.rank,
+        "km": round(route.km, 1),
+        "hours": round(route.hours, 2),
+        "modes": list(route.modes),
+        "countries": list(route.countries),
+        "via": list(route.via),
+        "conditional": list(route.conditional),
+        "legs": len(route.legs),
+    }
+
+
+def _leg_properties(route: Route, index: int, leg: Leg) -> dict[str, Any]:
+    return {
+        "feature": "leg",
+        "pair": _pair_key(route),
+        "origin": route.origin,
+        "destination": route.destination,
+        "rank": route.rank,
+        "leg": index,
+        "mode": leg.mode,
+        "from": leg.orig,
+        "to": leg.dest,
+        "km": round(leg.km, 3),
+        "hours": round(leg.hours, 3),
+        "countries": list(leg.countries),
+        "via": list(leg.via),
+        "conditional": list(leg.conditional),
+    }
+
+
+def plan_to_geojson(plan: Plan, *, legs: bool = True) -> dict[str, Any]:
+    """Return a plan's routes (and legs) as a GeoJSON FeatureCollection.
+
+    Parameters
+    ----------
+    plan
+        Output of :func:`corridor.routing.plan`.
+    legs
+        Also emit one feature per leg.
+
+    Returns
+    -------
+    dict
+        ``{"type": "FeatureCollection", "scenario", "feasible", "features"}``. Route
+        features carry ``pair``, ``origin``, ``destination``, ``rank``, ``km``,
+        ``hours``, ``modes``, ``countries``, ``via``, ``conditional``; leg features
+        carry ``leg`` (index within the route), ``mode``, ``from``, ``to``, ``km``,
+        ``hours``, ``countries``, ``via``, ``conditional``. Infeasible pairs have no
+        feature; see :meth:`corridor.routing.Plan.to_dict` for their why-not.
+    """
+    _check_plan(plan)
+    features: list[dict[str, Any]] = []
+    for route in plan.routes:
+        lines = [
+            leg.geometry
+            for leg in route.legs
+            if not leg.geometry.is_empty and leg.geometry.length > 0.0
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": _route_properties(route),
+                "geometry": _geometry(shapely.MultiLineString(lines)),
+            }
+        )
+        if legs:
+            features.extend(
+                {
+                    "type": "Feature",
+                    "properties": _leg_properties(route, i, leg),
+                    "geometry": _geometry(_leg_geometry(leg)),
+                }
+                for i, leg in enumerate(route.legs)
+            )
+    return {
+        "type": "FeatureCollection",
+        "scenario": plan.scenario.name,
+        "feasible": plan.feasible,
+        "features": features,
+    }
+
+
+# --------------------------------------------------------------------------- legs table
+
+
+def _cell(value: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def legs_table(plan: Plan) -> list[dict[str, Any]]:
+    """One record per leg of every route, keyed by :data:`LEG_COLUMNS`.
+
+    Parameters
+    ----------
+    plan
+        Output of :func:`corridor.routing.plan`.
+
+    Returns
+    -------
+    list of dict
+        ``km`` and ``hours`` are floats; lists are joined with ``;``.
+    """
+    _check_plan(plan)
+    rows: list[dict[str, Any]] = []
+    for route in plan.routes:
+        for i, leg in enumerate(route.legs):
+            rows.append(
+                {
+                    "pair": _pair_key(route),
+                    "origin": route.origin,
+                    "destination": route.destination,
+                    "rank": route.rank,
+                    "leg": i,
+                    "mode": leg.mode,
+                    "from": leg.orig,
+                    "to": leg.dest,
+                    "km": round(leg.km, 3),
+                    "hours": round(leg.hours, 3),
+                    "countries": ";".join(leg.countries),
+                    "via": ";".join(leg.via),
+                    "conditional": ";".join(leg.conditional),
+                }
+            )
+    return rows
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _check_plan(plan: Any) -> None:
+    from corridor.routing import Plan
+
+    if not isinstance(plan, Plan):
+        msg = f"expected a corridor Plan (from corridor.plan), got {type(plan).__name__}"
+        raise TypeError(msg)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def write_geojson(plan: Plan, path: str | Path, *, legs: bool = True) -> Path:
+    """Write :func:`plan_to_geojson` to ``path`` atomically.
+
+    Parameters
+    ----------
+    plan
+        Output of :func:`corridor.routing.plan`.
+    path
+        Destination (``.geojson``); its folder is created when missing.
+    legs
+        Also write one feature per leg.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return atomic_write_text(path, _dumps(plan_to_geojson(plan, legs=legs)))
+
+
+def write_closed_airspace_geojson(scenario: Scenario, path: str | Path) -> Path:
+    """Write :func:`closed_airspace_geojson` to ``path`` atomically.
+
+    Parameters
+    ----------
+    scenario
+        The what-if.
+    path
+        Destination (``.geojson``).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return atomic_write_text(path, _dumps(closed_airspace_geojson(scenario)))
+
+
+def write_legs_csv(plan: Plan, path: str | Path) -> Path:
+    """Write one CSV row per leg (columns :data:`LEG_COLUMNS`) atomically.
+
+    Text cells that start like a spreadsheet formula (``=``, ``+``, ``-``, ``@``)
+    get a leading apostrophe.
+
+    Parameters
+    ----------
+    plan
+        Output of :func:`corridor.routing.plan`.
+    path
+        Destination (``.csv``, UTF-8, header row, newline line ends).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=LEG_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in legs_table(plan):
+        writer.writerow({k: _cell(v) if isinstance(v, str) else v for k, v in row.items()})
+    return atomic_write_text(path, buffer.getvalue())
+
+
+def write_json(plan: Plan, path: str | Path) -> Path:
+    """Write the plan's :meth:`~corridor.routing.Plan.to_dict` as JSON atomically.
+
+    Parameters
+    ----------
+    plan
+        Output of :func:`corridor.routing.plan`.
+    path
+        Destination (``.json``, UTF-8).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    _check_plan(plan)
+    return atomic_write_text(path, _dumps(plan.to_dict()))
+
+
+def write_table(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table (e.g. :func:`corridor.analysis.sweep`) atomically, by file suffix.
+
+    Parameters
+    ----------
+    table
+        Any pandas DataFrame; its index is written only when it is named.
+    path
+        Destination: ``.csv`` (UTF-8), ``.json`` (records) or ``.parquet`` (needs
+        pyarrow or fastparquet).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    CorridorError
+        For another suffix, or ``.parquet`` without a parquet engine.
+    """
+    dest = Path(path)
+    suffix = dest.suffix.lower()
+    index = any(name is not None for name in table.index.names)
+    if suffix == ".csv":
+        return atomic_write_text(dest, table.to_csv(index=index, lineterminator="\n"))
+    if suffix == ".json":
+        frame = table.reset_index() if index else table
+        return atomic_write_text(dest, frame.to_json(orient="records", force_ascii=False) + "\n")
+    if suffix == ".parquet":
+        buffer = io.BytesIO()
+        try:
+            table.to_parquet(buffer, index=index)
+        except ImportError as exc:
+            msg = f"cannot write {dest}: parquet needs pyarrow or fastparquet; use .csv or .json"
+            raise CorridorError(msg) from exc
+        return atomic_write_bytes(dest, buffer.getvalue())
+    msg = f"cannot write {dest}: unknown table format {suffix!r}; use .csv, .json or .parquet"
+    raise CorridorError(msg)
