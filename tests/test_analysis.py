@@ -98,3 +98,15 @@ def test_throughput_says_when_capacity_data_is_missing() -> None:
     for element in t.missing_capacity:
         if element in net.nodes.index:
             assert not math.isfinite(net.nodes.at[element, "capacity_per_day"])
+
+
+def test_compare_plans_marks_pairs_present_in_one_plan_only() -> None:
+    base = routing.plan(load_scenario("armenia-baseline"), k=1)
+    other = routing.plan(load_scenario("armenia-2020"), k=1)
+    result = analysis.compare_plans(base, other)
+    moscow = next(c for c in result.pairs if c.origin == "moscow")
+    assert moscow.in_base and not moscow.in_other and not moscow.newly_infeasible
+    gyumri = next(c for c in result.pairs if c.destination == "UDSG" and c.origin == "vladikavkaz")
+    assert gyumri.in_other and not gyumri.in_base
+    vlad = next(c for c in result.pairs if c.origin == "vladikavkaz" and c.destination == "yerevan")
+    assert vlad.in_base and vlad.in_other and any("x-upper-lars" in r.via for r in vlad.lost)

@@ -71,6 +71,8 @@ class PairChange:
     gained: tuple[Route, ...]
     kept: tuple[Route, ...]
     why_not: WhyNot | None
+    in_base: bool = True
+    in_other: bool = True
 
     @property
     def km_added(self) -> float | None:
@@ -88,8 +90,8 @@ class PairChange:
 
     @property
     def newly_infeasible(self) -> bool:
-        """Whether the pair had a route before and has none after."""
-        return self.before is not None and self.after is None
+        """Whether the pair had a route before and has none after (in both plans)."""
+        return self.in_other and self.before is not None and self.after is None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
@@ -107,6 +109,8 @@ class PairChange:
             "lost": [corridor(r) for r in self.lost],
             "gained": [corridor(r) for r in self.gained],
             "newly_infeasible": self.newly_infeasible,
+            "in_base": self.in_base,
+            "in_other": self.in_other,
             "why_not": self.why_not.to_dict() if self.why_not else None,
         }
 
@@ -189,6 +193,8 @@ def compare_plans(base: Plan, other: Plan) -> Comparison:
                 gained=tuple(r for r in o_routes if r.signature not in b_sigs),
                 kept=tuple(r for r in o_routes if r.signature in b_sigs),
                 why_not=o.why_not if o else None,
+                in_base=b is not None,
+                in_other=o is not None,
             )
         )
     return Comparison(base, other, tuple(out))

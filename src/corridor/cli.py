@@ -143,7 +143,7 @@ def demo(out: Path) -> None:
         for name in list_scenarios():
             result = plan(load_scenario(name))
             plans[name] = result
-            maps.save(maps.render(result), out / f"{name}.html")
+            maps.save(maps.render(result, inline_assets=True), out / f"{name}.html")
             atomic_write_text(
                 out / f"{name}.json", json.dumps(result.to_dict(), ensure_ascii=False)
             )
@@ -151,11 +151,14 @@ def demo(out: Path) -> None:
             click.echo(f"{name}: {ok}/{len(result.pairs)} pairs with a route -> {out / name}.html")
         if {"armenia-baseline", "armenia-2020"} <= set(plans):
             target = out / "armenia-compare.html"
-            maps.save(maps.compare(plans["armenia-baseline"], plans["armenia-2020"]), target)
+            maps.save(
+                maps.compare(plans["armenia-baseline"], plans["armenia-2020"], inline_assets=True),
+                target,
+            )
             click.echo(f"armenia-baseline vs armenia-2020 -> {target}")
         if "armenia-2020" in plans:
             # the map newcomers open first: maps/armenia.html
-            maps.save(maps.render(plans["armenia-2020"]), out / "armenia.html")
+            maps.save(maps.render(plans["armenia-2020"], inline_assets=True), out / "armenia.html")
             click.echo(f"armenia-2020 (the reference theatre) -> {out / 'armenia.html'}")
     except CorridorError as exc:
         raise _Failure(exc) from None
@@ -340,7 +343,7 @@ def route(
         try:
             from corridor import maps
 
-            maps.save(maps.render(result), map_path)
+            maps.save(maps.render(result, inline_assets=True), map_path)
         except CorridorError as exc:
             raise _Failure(exc) from None
         if not as_json:
@@ -388,6 +391,8 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
         for change in result.changes:
             d = change.to_dict()
             head = f"{change.origin} -> {change.destination}: "
+            if not (change.in_base and change.in_other):
+                continue  # whatif compares one scenario with itself: always both
             if change.newly_infeasible:
                 reason = change.why_not.reason if change.why_not else ""
                 click.echo(head + f"CUT OFF (was {d['before_km']:,.0f} km). {reason}")
@@ -405,7 +410,7 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
     if map_path is not None:
         from corridor import maps
 
-        maps.save(maps.compare(result.base, result.other), map_path)
+        maps.save(maps.compare(result.base, result.other, inline_assets=True), map_path)
         if not as_json:
             click.echo(f"wrote {map_path}")
 
@@ -517,16 +522,18 @@ def throughput(**options: Any) -> None:
     help="HTML file to write.",
 )
 @click.option(
-    "--inline", "inline_assets", is_flag=True, help="Inline Leaflet so the file works offline."
+    "--cdn",
+    is_flag=True,
+    help="Link Leaflet from its CDN instead of inlining it (smaller file, needs the internet).",
 )
-def map_command(out: Path, inline_assets: bool, **options: Any) -> None:
+def map_command(out: Path, cdn: bool, **options: Any) -> None:
     """Write the layered HTML map of a scenario's routes."""
     from corridor import maps
     from corridor.routing import plan
 
     try:
         result = plan(_build_scenario(**options))
-        maps.save(maps.render(result, inline_assets=inline_assets), out)
+        maps.save(maps.render(result, inline_assets=not cdn), out)
     except CorridorError as exc:
         raise _Failure(exc) from None
     click.echo(f"wrote {out}")

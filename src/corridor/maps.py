@@ -1105,12 +1105,17 @@ def _summary_html(result: Comparison, names: _Names) -> str:
     rows = []
     for change in result.pairs:
         label = _pair_label(change.origin, change.destination, names)
-        before = (
-            f"{_km(change.before.km)}, {_hours(change.before.hours)}"
-            if change.before
-            else "no route"
-        )
-        if change.after:
+        base_name = _esc(result.base.scenario.name)
+        other_name = _esc(result.other.scenario.name)
+        if not change.in_base:
+            before = f'<span class="corridor-muted">not in {base_name}</span>'
+        elif change.before:
+            before = f"{_km(change.before.km)}, {_hours(change.before.hours)}"
+        else:
+            before = "no route"
+        if not change.in_other:
+            after = f'<span class="corridor-muted">not in {other_name}</span>'
+        elif change.after:
             after = f"{_km(change.after.km)}, {_hours(change.after.hours)}"
         else:
             reason = _esc(change.why_not.reason) if change.why_not else ""
