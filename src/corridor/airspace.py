@@ -446,14 +446,12 @@ def _resolve(place: str | tuple[float, float]) -> _Place:
         lon, lat = float(place[0]), float(place[1])
         return _Place(f"{lat:.4f},{lon:.4f}", f"{lat:.4f},{lon:.4f}", lon, lat, None)
     text = str(place).strip()
-    if "," in text:
-        try:
-            lat_s, lon_s = text.split(",")
-            lat, lon = float(lat_s), float(lon_s)
-        except ValueError:
-            msg = f"place {text!r} is not LAT,LON in degrees"
-            raise UnknownPlaceError(msg) from None
-        return _Place(text, text, lon, lat, None)
+    try:
+        coords = geo.parse_lat_lon(text)
+    except ValueError as exc:
+        raise UnknownPlaceError(f"place {exc}") from None
+    if coords is not None:
+        return _Place(text, text, coords[1], coords[0], None)
     df = _airports()
     code = text.upper()
     for column in ("icao", "id", "iata"):

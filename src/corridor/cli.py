@@ -52,16 +52,16 @@ def cli() -> None:
 
 def _lat_lon(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, float]:
     """Parse ``LAT,LON`` in degrees (a click callback)."""
+    from corridor.geo import parse_lat_lon
+
     try:
-        lat_s, lon_s = value.split(",")
-        lat, lon = float(lat_s), float(lon_s)
-    except ValueError:
+        coords = parse_lat_lon(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    if coords is None:
         msg = f"expected LAT,LON in degrees (e.g. 40.15,44.40), got {value!r}"
-        raise click.BadParameter(msg, ctx, param) from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        msg = f"LAT must be within -90..90 and LON within -180..180, got {value!r}"
         raise click.BadParameter(msg, ctx, param)
-    return lat, lon
+    return coords
 
 
 _CASPIAN = click.Choice(["open", "partitioned"])

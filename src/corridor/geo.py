@@ -24,6 +24,7 @@ __all__ = [
     "geodesic_line",
     "gnomonic_crs",
     "line_length_km",
+    "parse_lat_lon",
     "to_crs",
 ]
 
@@ -163,3 +164,34 @@ def to_crs(geom: BaseGeometry, src: CRS | str, dst: CRS | str) -> BaseGeometry:
     dst_crs = dst if isinstance(dst, CRS) else CRS.from_user_input(dst)
     tr = _transformer(src_crs, dst_crs)
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+
+
+def parse_lat_lon(text: str) -> tuple[float, float] | None:
+    """Parse ``"LAT,LON"`` in degrees.
+
+    Parameters
+    ----------
+    text
+        What the user typed, e.g. ``"40.15,44.40"``.
+
+    Returns
+    -------
+    tuple of float or None
+        ``(lat, lon)``, or None when the text is not two comma-separated numbers.
+
+    Raises
+    ------
+    ValueError
+        When the numbers are not a coordinate (latitude beyond 90, longitude beyond 180).
+    """
+    parts = str(text).split(",")
+    if len(parts) != 2:
+        return None
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        msg = f"{text.strip()!r}: LAT must be within -90..90 and LON within -180..180"
+        raise ValueError(msg)
+    return lat, lon

@@ -684,17 +684,13 @@ def find_place(text: str, network: TransitNetwork | None = None) -> Place:
     """
     net = network if network is not None else load_network()
     raw = str(text).strip()
-    if "," in raw:
-        try:
-            lat_s, lon_s = raw.split(",")
-            lat, lon = float(lat_s), float(lon_s)
-        except ValueError:
-            pass
-        else:
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                msg = f"place {raw!r}: LAT must be within -90..90 and LON within -180..180"
-                raise UnknownPlaceError(msg)
-            return Place(raw, raw, lon, lat, None, borders.country_at(lon, lat))
+    try:
+        coords = geo.parse_lat_lon(raw)
+    except ValueError as exc:
+        raise UnknownPlaceError(f"place {exc}") from None
+    if coords is not None:
+        lat, lon = coords
+        return Place(raw, raw, lon, lat, None, borders.country_at(lon, lat))
     index = _place_index(net)
     key = _fold(raw)
     if key in index:
