@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +111,17 @@ def test_compare_plans_marks_pairs_present_in_one_plan_only() -> None:
     assert gyumri.in_other and not gyumri.in_base
     vlad = next(c for c in result.pairs if c.origin == "vladikavkaz" and c.destination == "yerevan")
     assert vlad.in_base and vlad.in_other and any("x-upper-lars" in r.via for r in vlad.lost)
+
+
+def test_sweep_table_round_trips_through_csv_and_parquet(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from corridor.export import write_table
+
+    table = analysis.sweep(GROUND, ["GEO", "IRN"])
+    for suffix, reader in ((".csv", pd.read_csv), (".parquet", pd.read_parquet)):
+        path = write_table(table, tmp_path / f"sweep{suffix}")
+        back = reader(path)
+        assert list(back.columns) == list(table.columns)
+        assert back["feasible"].tolist() == table["feasible"].tolist()
+        assert back["km"].fillna(-1).round(6).tolist() == table["km"].fillna(-1).round(6).tolist()
