@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -261,3 +262,29 @@ def test_osm_refinement_feeds_routing_and_osm_closures_close_legs() -> None:
     via_scenario = routing.plan(scen.replace(closed_osm_nodes=[10]), roads=roads, snap_km=5.0)
     assert via_scenario.pairs[0].best is not None
     assert via_scenario.pairs[0].best.km == pytest.approx(detour.km)
+
+
+def test_range_stops_respect_closures_even_in_the_origin_country() -> None:
+    scen = make_scenario(
+        origins=["UUMU"],
+        destinations=["UAAA"],
+        modes=["air"],
+        closed_airspace=["RUS"],
+        range_km=3000,
+        k=1,
+    )
+    best = routing.plan(scen).pairs[0].best
+    assert best is not None
+    stops = best.legs[0].via[1:-1]
+    assert stops, "3,090 km with a 3,000 km range needs a stop"
+    net = network.load_network()
+    assert all(net.nodes.at[s, "country"] != "RUS" for s in stops)
+
+
+def test_alternatives_are_not_near_copies_of_each_other() -> None:
+    scen = make_scenario(
+        origins=["UMLI"], destinations=["UAAA"], modes=["air"], stances={"RUS": "hostile"}
+    )
+    routes = routing.plan(scen).pairs[0].routes
+    for a, b in itertools.combinations(routes, 2):
+        assert a.via != b.via or abs(a.km - b.km) > 0.01 * min(a.km, b.km)

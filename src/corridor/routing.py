@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -786,6 +787,13 @@ def _air_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
     no_landing = {
         c for c in borders.load_borders().index if ctx.stance(str(c), "landing") == Stance.HOSTILE
     } - set(ctx.own)
+    # The own-country exemption covers the flight's own ends, never an intermediate stop.
+    no_stop = no_landing | {
+        c
+        for c in ctx.own
+        if c in ctx.scenario.closed_airspace
+        or any(ctx.scenario.stance(c, m) == Stance.HOSTILE for m in ("landing", "overflight"))
+    }
     best: Route | None = None
     for go in _gateways(ctx, ctx.orig):
         for gd in _gateways(ctx, ctx.dest):
@@ -795,7 +803,7 @@ def _air_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
                 continue
             air = _cached_air(
                 (go.lon, go.lat), (gd.lon, gd.lat), frozenset(closed), ctx.scenario.caspian,
-                ctx.scenario.range_km, ctx.scenario.min_runway_m, frozenset(no_landing),
+                ctx.scenario.range_km, ctx.scenario.min_runway_m, frozenset(no_stop),
             )  # fmt: skip
             if air is None:
                 continue
@@ -868,13 +876,24 @@ def _alternatives(ctx: _Context, best: Route, n: int) -> list[Route]:
                 universe=ctx.universe,
             )  # fmt: skip
             alt = _best_route(alt_ctx)
-            if alt is not None and alt.signature not in found:
+            if (
+                alt is not None
+                and alt.signature not in found
+                and not _near_copy(alt, found.values())
+            ):
                 found[alt.signature] = alt
                 frontier.append(alt)
             if len(found) >= 3 * (n + 1):
                 break
     others = sorted((r for r in found.values() if r is not best), key=lambda r: _cost(ctx, r))
     return others[:n]
+
+
+def _near_copy(route: Route, others: Iterable[Route]) -> bool:
+    """Tell whether a route is a detour of another (same places, within 1% length)."""
+    return any(
+        route.via == other.via and abs(route.km - other.km) <= 0.01 * other.km for other in others
+    )
 
 
 # --------------------------------------------------------------------------- checks
