@@ -526,14 +526,20 @@ def throughput(**options: Any) -> None:
     is_flag=True,
     help="Link Leaflet from its CDN instead of inlining it (smaller file, needs the internet).",
 )
-def map_command(out: Path, cdn: bool, **options: Any) -> None:
+@click.option("--chokepoints", "with_chokepoints", is_flag=True, help="Highlight chokepoints.")
+def map_command(out: Path, cdn: bool, with_chokepoints: bool, **options: Any) -> None:
     """Write the layered HTML map of a scenario's routes."""
-    from corridor import maps
+    from corridor import analysis, maps
     from corridor.routing import plan
 
     try:
-        result = plan(_build_scenario(**options))
-        maps.save(maps.render(result, inline_assets=not cdn), out)
+        scen = _build_scenario(**options)
+        result = plan(scen)
+        ids = None
+        if with_chokepoints:
+            found, _ = analysis.chokepoints(scen)
+            ids = list(dict.fromkeys(c.element for c in found))
+        maps.save(maps.render(result, inline_assets=not cdn, chokepoints=ids), out)
     except CorridorError as exc:
         raise _Failure(exc) from None
     click.echo(f"wrote {out}")
