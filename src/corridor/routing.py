@@ -47,7 +47,7 @@ logger = logging.getLogger("corridor")
 #: Cruise speed of a military transport (Il-76 class), km/h, and fixed time per flight, h.
 AIR_SPEED_KMH = 750.0
 AIR_FIXED_H = 1.0
-#: Time to change mode at an airport, port or station (added per transfer edge), h.
+#: A coordinate origin or destination snaps to the nearest network node within this many km.
 SNAP_MAX_KM = 50.0
 #: Airports within this distance of a coordinate origin/destination serve it.
 AIRPORT_REACH_KM = 100.0
