@@ -15,7 +15,10 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # jupyter_client's own datetime use
-def test_notebook_executes(path: Path, tmp_path: Path) -> None:
+def test_notebook_executes(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corridor import settings
+
+    monkeypatch.setenv("CORRIDOR_CACHE", str(settings.cache_folder))  # the kernel inherits it
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
