@@ -262,15 +262,11 @@ def _touches(ctx: _Context, route: Route, state: str) -> bool:
     return False
 
 
-_EDGE_POSITIONS: dict[int, dict[str, int]] = {}
-
-
 def _edge_position(net: TransitNetwork, eid: str) -> int:
-    key = id(net)
-    if key not in _EDGE_POSITIONS:
-        _EDGE_POSITIONS.clear()
-        _EDGE_POSITIONS[key] = {str(e): i for i, e in enumerate(net.edges.index)}
-    return _EDGE_POSITIONS[key][eid]
+    positions = net.derived(
+        "edge_positions", lambda n: {str(e): i for i, e in enumerate(n.edges.index)}
+    )
+    return positions[eid]
 
 
 def sweep(

@@ -18,6 +18,7 @@ routing searches on.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import logging
@@ -26,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -39,6 +40,8 @@ from corridor._errors import DataError, UnknownPlaceError
 from corridor._io import atomic_write_bytes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import networkx as nx
     from numpy.typing import NDArray
 
@@ -55,6 +58,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger("corridor")
+T = TypeVar("T")
 
 NODE_KINDS = ("city", "crossing", "port", "airport", "airbase")
 EDGE_MODES = ("road", "rail", "sea", "ferry", "waterway", "transfer")
@@ -68,7 +72,7 @@ CROSSING_BORDER_KM = 5.0
 #: Airports are joined to the nearest city of their country within this distance.
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -115,6 +119,18 @@ class TransitNetwork:
     edge_hours: NDArray[np.float64]
     edge_mode: NDArray[np.int64]  # index into EDGE_MODES
     edge_mask: NDArray[np.uint64]  # countries and territories crossed (edge and its end nodes)
+    _derived: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, key: str, build: Callable[[TransitNetwork], T]) -> T:
+        """Return a table derived from this network, built once and kept with it.
+
+        Modules that need look-up tables (place index, plain-Python views) keep
+        them here instead of in module globals, so they live and die with the
+        network they describe.
+        """
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
         modes = self.edges["mode"].value_counts().to_dict()
@@ -710,23 +726,20 @@ def find_place(text: str, network: TransitNetwork | None = None) -> Place:
     raise UnknownPlaceError(msg)
 
 
-_PLACE_INDEX: dict[int, dict[str, str]] = {}
-
-
 def _place_index(net: TransitNetwork) -> dict[str, str]:
-    key = id(net)
-    if key not in _PLACE_INDEX:
-        index: dict[str, str] = {}
-        nodes = net.nodes
-        # lowest priority first: names, then IATA, ICAO, ids (ids always win)
-        for nid, name in nodes["name"].items():
-            index.setdefault(_fold(str(name)), str(nid))
-        for column in ("iata", "icao"):
-            for nid, code in nodes[column].items():
-                if str(code).strip():
-                    index[_fold(str(code))] = str(nid)
-        for nid in nodes.index:
-            index[_fold(str(nid))] = str(nid)
-        _PLACE_INDEX.clear()
-        _PLACE_INDEX[key] = index
-    return _PLACE_INDEX[key]
+    return net.derived("place_index", _build_place_index)
+
+
+def _build_place_index(net: TransitNetwork) -> dict[str, str]:
+    index: dict[str, str] = {}
+    nodes = net.nodes
+    # lowest priority first: names, then IATA, ICAO, ids (ids always win)
+    for nid, name in nodes["name"].items():
+        index.setdefault(_fold(str(name)), str(nid))
+    for column in ("iata", "icao"):
+        for nid, code in nodes[column].items():
+            if str(code).strip():
+                index[_fold(str(code))] = str(nid)
+    for nid in nodes.index:
+        index[_fold(str(nid))] = str(nid)
+    return index

@@ -561,25 +561,22 @@ class _Tables:
     edge_coords: tuple[tuple[tuple[float, float], ...], ...]
 
 
-_TABLES: dict[int, _Tables] = {}
-
-
 def _tables(net: TransitNetwork) -> _Tables:
-    key = id(net)
-    if key not in _TABLES:
-        nodes, edges = net.nodes, net.edges
-        _TABLES.clear()
-        _TABLES[key] = _Tables(
-            kind={str(k): str(v) for k, v in nodes["kind"].items()},
-            country={str(k): str(v) for k, v in nodes["country"].items()},
-            country_b={str(k): str(v) for k, v in nodes["country_b"].items()},
-            xy={str(k): (g.x, g.y) for k, g in nodes.geometry.items()},
-            edge_id=tuple(str(e) for e in edges.index),
-            edge_u=tuple(str(u) for u in edges["u"]),
-            edge_countries=tuple(tuple(c) for c in edges["countries"]),
-            edge_coords=tuple(tuple(g.coords) for g in edges.geometry),
-        )
-    return _TABLES[key]
+    return net.derived("routing_tables", _build_tables)
+
+
+def _build_tables(net: TransitNetwork) -> _Tables:
+    nodes, edges = net.nodes, net.edges
+    return _Tables(
+        kind={str(k): str(v) for k, v in nodes["kind"].items()},
+        country={str(k): str(v) for k, v in nodes["country"].items()},
+        country_b={str(k): str(v) for k, v in nodes["country_b"].items()},
+        xy={str(k): (g.x, g.y) for k, g in nodes.geometry.items()},
+        edge_id=tuple(str(e) for e in edges.index),
+        edge_u=tuple(str(u) for u in edges["u"]),
+        edge_countries=tuple(tuple(c) for c in edges["countries"]),
+        edge_coords=tuple(tuple(g.coords) for g in edges.geometry),
+    )
 
 
 def _legs_from_edges(
@@ -698,36 +695,33 @@ class _AirportTable:
     serving: dict[str, tuple[str, ...]]  # city -> airports with a transfer edge to it
 
 
-_AIRPORT_TABLES: dict[int, _AirportTable] = {}
-
-
 def _airport_table(net: TransitNetwork) -> _AirportTable:
-    key = id(net)
-    if key not in _AIRPORT_TABLES:
-        nodes = net.nodes
-        airports = nodes[nodes["kind"].isin(["airport", "airbase"])]
-        ids = tuple(str(i) for i in airports.index)
-        places = {
-            i: Place(i, str(n), g.x, g.y, i, str(c))
-            for i, n, g, c in zip(
-                ids, airports["name"], airports.geometry, airports["country"], strict=True
-            )
-        }
-        transfers = net.edges[net.edges["mode"] == "transfer"]
-        serving: dict[str, list[str]] = {}
-        for u, v in zip(transfers["u"], transfers["v"], strict=True):
-            if u in places:
-                serving.setdefault(str(v), []).append(str(u))
-        _AIRPORT_TABLES.clear()
-        _AIRPORT_TABLES[key] = _AirportTable(
-            ids,
-            airports.geometry.x.to_numpy(),
-            airports.geometry.y.to_numpy(),
-            places,
-            {i: float(r) for i, r in zip(ids, airports["runway_m"], strict=True)},
-            {k: tuple(v) for k, v in serving.items()},
+    return net.derived("airport_table", _build_airport_table)
+
+
+def _build_airport_table(net: TransitNetwork) -> _AirportTable:
+    nodes = net.nodes
+    airports = nodes[nodes["kind"].isin(["airport", "airbase"])]
+    ids = tuple(str(i) for i in airports.index)
+    places = {
+        i: Place(i, str(n), g.x, g.y, i, str(c))
+        for i, n, g, c in zip(
+            ids, airports["name"], airports.geometry, airports["country"], strict=True
         )
-    return _AIRPORT_TABLES[key]
+    }
+    transfers = net.edges[net.edges["mode"] == "transfer"]
+    serving: dict[str, list[str]] = {}
+    for u, v in zip(transfers["u"], transfers["v"], strict=True):
+        if u in places:
+            serving.setdefault(str(v), []).append(str(u))
+    return _AirportTable(
+        ids,
+        airports.geometry.x.to_numpy(),
+        airports.geometry.y.to_numpy(),
+        places,
+        {i: float(r) for i, r in zip(ids, airports["runway_m"], strict=True)},
+        {k: tuple(v) for k, v in serving.items()},
+    )
 
 
 def _gateways(ctx: _Context, place: Place) -> list[Place]:
