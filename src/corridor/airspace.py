@@ -31,7 +31,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -158,6 +158,11 @@ class AirGraph:
     edge_km: NDArray[np.float64]
     edge_cross: NDArray[np.uint64]  # mask of states each edge crosses
     exact: tuple[BaseGeometry, ...]  # full-resolution airspace per state, EPSG:4326, prepared
+
+    @cached_property
+    def to_gnomonic(self) -> Transformer:
+        """Transformer from lon/lat to this graph's gnomonic plane."""
+        return geo._transformer(_wgs84(), self.crs)
 
     def mask(self, states: Iterable[str]) -> np.uint64:
         """Bitmask of a set of candidate states."""
@@ -611,7 +616,7 @@ def air_sweep(
     zone_d = borders.airspace_at(d.lon, d.lat, caspian=rule)
     candidates = tuple(sorted(set(DEFAULT_CANDIDATES) | set(combo_states) | base))
     graph = build_air_graph(caspian=rule, states=candidates, clearance_km=clearance_km)
-    to_gnomonic = geo._transformer(_wgs84(), graph.crs)
+    to_gnomonic = graph.to_gnomonic
     results: dict[int, AirRoute | None] = {}
     n = len(combo_states)
     for bits in sorted(range(1 << n), key=int.bit_count):
@@ -655,7 +660,7 @@ def _leg_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 def _search(
     graph: AirGraph, o: _Place, d: _Place, closed: set[str]
 ) -> list[tuple[float, float]] | None:
-    crs_fwd = geo._transformer(_wgs84(), graph.crs)
+    crs_fwd = graph.to_gnomonic
     ox, oy = crs_fwd.transform(o.lon, o.lat)
     dx, dy = crs_fwd.transform(d.lon, d.lat)
     closed_idx = [graph.states.index(s) for s in closed]
@@ -705,7 +710,7 @@ def _blocked(
     """Whether connector lines touch a closed obstacle (exact airspace near an end point)."""
     arr = np.atleast_1d(np.asarray(lines, dtype=object))
     blocked = np.zeros(len(arr), dtype=bool)
-    to_gnomonic = geo._transformer(_wgs84(), graph.crs)
+    to_gnomonic = graph.to_gnomonic
     end_points = [shapely.Point(to_gnomonic.transform(e.lon, e.lat)) for e in ends]
     for obstacle, zone in zip(obstacles, exact, strict=True):
         if any(obstacle.contains(p) for p in end_points):
