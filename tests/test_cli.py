@@ -154,3 +154,9 @@ def test_route_malformed_toml_exit_2(capsys: pytest.CaptureFixture[str], tmp_pat
     bad.write_text("[stances\n")
     code, _, err = run(capsys, "route", "--scenario", str(bad))
     assert code == 2 and "malformed TOML" in err
+
+
+def test_route_from_outside_the_region_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "route", "--from", "10,10", "--to", "yerevan")
+    assert code == 2
+    assert "outside the modelled region" in err

@@ -36,7 +36,7 @@ import shapely
 from scipy.sparse import csr_matrix
 
 from corridor import borders, geo, settings
-from corridor._errors import DataError, UnknownPlaceError
+from corridor._errors import DataError, RegionError, UnknownPlaceError
 from corridor._io import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -697,6 +697,8 @@ def find_place(text: str, network: TransitNetwork | None = None) -> Place:
     ------
     UnknownPlaceError
         With the closest names when nothing matches.
+    RegionError
+        For a coordinate outside :data:`corridor.REGION_BBOX`.
     """
     net = network if network is not None else load_network()
     raw = str(text).strip()
@@ -706,6 +708,13 @@ def find_place(text: str, network: TransitNetwork | None = None) -> Place:
         raise UnknownPlaceError(f"place {exc}") from None
     if coords is not None:
         lat, lon = coords
+        lon_min, lat_min, lon_max, lat_max = borders.REGION_BBOX
+        if not (lon_min <= lon <= lon_max and lat_min <= lat <= lat_max):
+            msg = (
+                f"place {raw!r} lies outside the modelled region "
+                f"(lat {lat_min:g}..{lat_max:g}, lon {lon_min:g}..{lon_max:g})"
+            )
+            raise RegionError(msg)
         return Place(raw, raw, lon, lat, None, borders.country_at(lon, lat))
     index = _place_index(net)
     key = _fold(raw)

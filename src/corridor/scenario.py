@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from corridor import borders, settings
-from corridor._errors import ScenarioError, UnknownPlaceError
+from corridor._errors import RegionError, ScenarioError, UnknownPlaceError
 from corridor.network import TERRITORIES
 
 __all__ = [
@@ -466,6 +466,6 @@ def check_places(scenario: Scenario, resolve: Any) -> None:
         for place in getattr(scenario, key):
             try:
                 resolve(place)
-            except UnknownPlaceError as exc:
+            except (UnknownPlaceError, RegionError) as exc:
                 msg = f"scenario {scenario.name!r}: {key}: {exc}"
                 raise ScenarioError(msg) from None
