@@ -422,10 +422,13 @@ def _cost(ctx: _Context, route: Route) -> float:
 
 
 def _best_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
-    """Cheapest of the ground and air routes; with ``any_route`` the first one found."""
+    """Cheapest of the ground and air routes.
+
+    With ``any_route`` (feasibility probes) the air side stops at the first gateway
+    pair, nearest first, that has a route: usually the best one, at a fraction of
+    the cost.
+    """
     ground = _ground_route(ctx)
-    if any_route and ground is not None:
-        return ground
     candidates = [r for r in (ground, _air_route(ctx, any_route=any_route)) if r is not None]
     return min(candidates, key=lambda r: _cost(ctx, r)) if candidates else None
 
@@ -789,23 +792,24 @@ def _air_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
         or any(ctx.scenario.stance(c, m) == Stance.HOSTILE for m in ("landing", "overflight"))
     }
     best: Route | None = None
-    for go in _gateways(ctx, ctx.orig):
-        for gd in _gateways(ctx, ctx.dest):
-            if go.node in ctx.banned_nodes or gd.node in ctx.banned_nodes:
-                continue
-            if (go.country in no_landing) or (gd.country in no_landing):
-                continue
-            air = _cached_air(
-                (go.lon, go.lat), (gd.lon, gd.lat), frozenset(closed), ctx.scenario.caspian,
-                ctx.scenario.range_km, ctx.scenario.min_runway_m, frozenset(no_stop),
-            )  # fmt: skip
-            if air is None:
-                continue
-            route = _air_to_route(ctx, go, gd, air)
-            if best is None or _cost(ctx, route) < _cost(ctx, best):
-                best = route
-            if any_route:
-                return best
+    pairs = [(go, gd) for go in _gateways(ctx, ctx.orig) for gd in _gateways(ctx, ctx.dest)]
+    pairs.sort(key=lambda p: float(geo.distance_km(p[0].lon, p[0].lat, p[1].lon, p[1].lat)))
+    for go, gd in pairs:
+        if go.node in ctx.banned_nodes or gd.node in ctx.banned_nodes:
+            continue
+        if (go.country in no_landing) or (gd.country in no_landing):
+            continue
+        air = _cached_air(
+            (go.lon, go.lat), (gd.lon, gd.lat), frozenset(closed), ctx.scenario.caspian,
+            ctx.scenario.range_km, ctx.scenario.min_runway_m, frozenset(no_stop),
+        )  # fmt: skip
+        if air is None:
+            continue
+        route = _air_to_route(ctx, go, gd, air)
+        if best is None or _cost(ctx, route) < _cost(ctx, best):
+            best = route
+        if any_route:
+            return best
     return best
 
 
