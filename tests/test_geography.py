@@ -50,7 +50,8 @@ def test_nakhchivan_is_separate_from_azerbaijan_proper() -> None:
     nakhchivan = [p for p in parts if p.contains(shapely.Point(45.40, 39.20))]
     assert len(nakhchivan) == 1
     assert not nakhchivan[0].contains(shapely.Point(49.87, 40.41))  # Baku elsewhere
-    assert not nakhchivan[0].intersects(parts[0]) or nakhchivan[0] is parts[0]
+    assert nakhchivan[0] is not parts[0]  # the exclave is not Azerbaijan proper ...
+    assert not nakhchivan[0].intersects(parts[0])  # ... and does not touch it
 
 
 def test_border_lengths_are_geodesic_and_plausible() -> None:

@@ -35,14 +35,13 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
-from corridor import borders, geo, settings
-from corridor._errors import DataError, NoRouteError, UnknownPlaceError
+from corridor import borders, geo
+from corridor._errors import NoRouteError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -385,35 +384,6 @@ def _bitangent_pairs(
 # --------------------------------------------------------------------------- places
 
 
-@lru_cache(maxsize=1)
-def _airports() -> pd.DataFrame:
-    path = settings.data_folder / "network" / "airports.csv"
-    try:
-        df = pd.read_csv(path, dtype={"icao": str, "iata": str, "id": str})
-    except FileNotFoundError as exc:
-        msg = f"airports file {path} does not exist; rebuild it with scripts/build_airports.py"
-        raise DataError(msg) from exc
-    return df
-
-
-@lru_cache(maxsize=1)
-def _airport_index() -> dict[str, _Place]:
-    """Airports by id, ICAO and IATA code (upper case); ids and ICAO win over IATA."""
-    df = _airports()
-    places = [
-        _Place(str(i), str(n), float(x), float(y), str(c))
-        for i, n, x, y, c in zip(
-            df["id"], df["name"], df["lon"], df["lat"], df["country"], strict=True
-        )
-    ]
-    index: dict[str, _Place] = {}
-    for column in ("iata", "icao", "id"):  # later columns overwrite earlier ones
-        for key, place in zip(df[column].astype(str).str.upper(), places, strict=True):
-            if key and key != "NAN":
-                index[key] = place
-    return index
-
-
 @dataclass(frozen=True)
 class _Place:
     label: str
@@ -424,13 +394,13 @@ class _Place:
 
 
 def resolve_air_place(place: str | tuple[float, float]) -> tuple[str, float, float]:
-    """Resolve an airport code or ``"LAT,LON"`` to ``(label, lon, lat)``.
+    """Resolve a place to ``(label, lon, lat)`` for air routing.
 
     Parameters
     ----------
     place
-        ICAO or IATA code of a shipped airport, its id, ``"LAT,LON"`` in
-        degrees, or a ``(lon, lat)`` tuple.
+        Anything :func:`corridor.find_place` accepts (ICAO/IATA code, node id,
+        name, ``"LAT,LON"``), or a ``(lon, lat)`` tuple.
 
     Returns
     -------
@@ -440,7 +410,7 @@ def resolve_air_place(place: str | tuple[float, float]) -> tuple[str, float, flo
     Raises
     ------
     UnknownPlaceError
-        If the text is neither a known airport nor a coordinate pair.
+        If the text is not a known place, with the closest names.
     """
     p = _resolve(place)
     return p.label, p.lon, p.lat
@@ -450,32 +420,10 @@ def _resolve(place: str | tuple[float, float]) -> _Place:
     if isinstance(place, tuple):
         lon, lat = float(place[0]), float(place[1])
         return _Place(f"{lat:.4f},{lon:.4f}", f"{lat:.4f},{lon:.4f}", lon, lat, None)
-    text = str(place).strip()
-    try:
-        coords = geo.parse_lat_lon(text)
-    except ValueError as exc:
-        raise UnknownPlaceError(f"place {exc}") from None
-    if coords is not None:
-        return _Place(text, text, coords[1], coords[0], None)
-    df = _airports()
-    code = text.upper()
-    for column in ("icao", "id", "iata"):
-        rows = df[df[column].astype(str).str.upper() == code]
-        if len(rows):
-            row = rows.iloc[0]
-            return _Place(
-                str(row["id"]),
-                str(row["name"]),
-                float(row["lon"]),
-                float(row["lat"]),
-                str(row["country"]),
-            )
-    import difflib
+    from corridor.network import find_place  # the one place look-up of the project
 
-    close = difflib.get_close_matches(code, df["id"].astype(str).tolist(), n=5, cutoff=0.5)
-    hint = f"; did you mean: {', '.join(close)}" if close else "; give an ICAO/IATA code or LAT,LON"
-    msg = f"unknown airport or place {text!r}{hint}"
-    raise UnknownPlaceError(msg)
+    p = find_place(str(place))
+    return _Place(p.label, p.name, p.lon, p.lat, p.country)
 
 
 # --------------------------------------------------------------------------- query
@@ -834,21 +782,21 @@ def _route_with_stops(
     """
     import heapq
 
-    df = _airports()
-    ok = (df["runway_m"].fillna(0) >= min_runway_m) & ~df["country"].isin(closed | no_landing)
-    usable = df[ok]
+    from corridor.network import load_network
+
+    nodes = load_network().nodes
+    airports = nodes[nodes["kind"].isin(["airport", "airbase"])]
+    ok = (airports["runway_m"].fillna(0) >= min_runway_m) & ~airports["country"].isin(
+        closed | no_landing
+    )
+    usable = airports[ok]
     stops = [
-        _Place(str(i), str(n), float(x), float(y), str(c))
-        for i, n, x, y, c in zip(
-            usable["id"],
-            usable["name"],
-            usable["lon"],
-            usable["lat"],
-            usable["country"],
-            strict=True,
+        _Place(str(i), str(n), g.x, g.y, str(c))
+        for i, n, g, c in zip(
+            usable.index, usable["name"], usable.geometry, usable["country"], strict=True
         )
     ]
-    runway = dict(zip(usable["id"].astype(str), usable["runway_m"].astype(float), strict=True))
+    runway = dict(zip(usable.index.astype(str), usable["runway_m"].astype(float), strict=True))
     places = [o, *stops, d]
     target = len(places) - 1
     lon = np.array([p.lon for p in places])

@@ -224,10 +224,11 @@ def whatif(
     WhatIf
     """
     net = network if network is not None else load_network()
-    codes = [borders.validate_iso3(c) for c in (*close, *close_airspace, *conditional)]
-    del codes
-    other = base.with_closures(close=close, close_airspace=close_airspace, conditional=conditional)
-    label = ",".join(sorted({*close, *close_airspace, *conditional})) or "no change"
+    closed, airspace_closed, cond = (
+        [borders.validate_iso3(c) for c in codes] for codes in (close, close_airspace, conditional)
+    )
+    other = base.with_closures(close=closed, close_airspace=airspace_closed, conditional=cond)
+    label = ",".join(sorted({*closed, *airspace_closed, *cond})) or "no change"
     other = other.replace(name=f"{base.name} + closed {label}")
     p_base, p_other = plan(base, network=net), plan(other, network=net)
     return WhatIf(p_base, p_other, compare_plans(p_base, p_other).pairs)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Literal
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -564,16 +565,9 @@ def load_sea_zones() -> gpd.GeoDataFrame:
     zones = _zones()
     return gpd.GeoDataFrame(
         geometry=list(zones.seas.values()),
-        index=pd_index(list(zones.seas), "sea"),
+        index=pd.Index(list(zones.seas), name="sea"),
         crs="EPSG:4326",
     )
-
-
-def pd_index(values: list[str], name: str) -> object:
-    """Build a named pandas Index (kept tiny to avoid importing pandas at module top)."""
-    import pandas as pd
-
-    return pd.Index(values, name=name)
 
 
 def load_territorial_seas(caspian: CaspianRule = "open") -> gpd.GeoDataFrame:
@@ -593,7 +587,7 @@ def load_territorial_seas(caspian: CaspianRule = "open") -> gpd.GeoDataFrame:
     zones = _zones()
     belts = zones.belts_open if rule == "open" else zones.belts_partitioned
     return gpd.GeoDataFrame(
-        geometry=list(belts.values()), index=pd_index(list(belts), "iso3"), crs="EPSG:4326"
+        geometry=list(belts.values()), index=pd.Index(list(belts), name="iso3"), crs="EPSG:4326"
     )
 
 
@@ -630,7 +624,7 @@ def _airspace(caspian: CaspianRule) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"name": names},
         geometry=list(geoms.values()),
-        index=pd_index(list(geoms), "zone"),
+        index=pd.Index(list(geoms), name="zone"),
         crs="EPSG:4326",
     )
 

@@ -979,11 +979,3 @@ def _why_not(ctx: _Context) -> WhyNot:
             f"{', '.join(sorted(ctx.scenario.modes))}; closures that cut access: {shown}"
         )
     return WhyNot(reason, tuple(blocking), tuple(restore), tuple(routes))
-
-
-def require_route(plan_: Plan) -> Plan:
-    """Raise :class:`NoRouteError` with the why-not if any pair of the plan has no route."""
-    for pair in plan_.pairs:
-        if not pair.feasible:
-            raise NoRouteError(pair.why_not.reason if pair.why_not else "no route")
-    return plan_
