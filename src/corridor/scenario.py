@@ -15,7 +15,7 @@ A scenario gives each country (and de facto territory) a :class:`Stance`:
 
 Scenarios never change the network: :func:`corridor.routing.plan` turns them into
 masks over the prebuilt arrays. Load one from TOML (:func:`load_scenario`, format in
-``docs/scenarios.md``, JSON Schema in ``docs/scenario.schema.json``) or build one with
+``docs/scenarios.md``, JSON Schema in ``corridor/data/scenario.schema.json``) or build one with
 keywords (:func:`make_scenario`).
 """
 
@@ -31,8 +31,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from corridor import borders, settings
+from corridor import borders
 from corridor._errors import RegionError, ScenarioError, UnknownPlaceError
+from corridor._resources import scenario_folder
 from corridor.network import TERRITORIES
 
 __all__ = [
@@ -368,7 +369,7 @@ def make_scenario(*, source: str | None = None, **kwargs: Any) -> Scenario:
 
 
 def _scenario_folder() -> Path:
-    return settings.data_folder.parent / "scenarios"
+    return scenario_folder()
 
 
 def list_scenarios() -> list[str]:

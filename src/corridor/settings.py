@@ -7,8 +7,8 @@ Scenario state never lives here; it lives in frozen ``Scenario`` objects.
 Environment variables read once at import:
 
 ``CORRIDOR_DATA``
-    Folder holding ``borders/`` and ``network/`` (default: the repository's
-    ``data/`` folder, or the copy shipped in the package).
+    Folder holding ``borders/`` and ``network/`` (default: the data shipped
+    inside the package, ``corridor/data``, found through importlib.resources).
 ``CORRIDOR_CACHE``
     Folder for derived caches (default: ``~/.cache/corridor``).
 ``CORRIDOR_LOG``
@@ -20,19 +20,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+from corridor._resources import package_data_folder
 
-
-def _default_data_folder() -> Path:
-    # Editable/source checkout: <repo>/src/corridor -> <repo>/data
-    repo_data = _PACKAGE_DIR.parent.parent / "data"
-    if (repo_data / "borders").is_dir():
-        return repo_data
-    return _PACKAGE_DIR / "data"
-
-
-#: Folder holding the shipped data (``borders/``, ``network/``).
-data_folder: Path = Path(os.environ.get("CORRIDOR_DATA", "") or _default_data_folder())
+#: Folder holding the data (``borders/``, ``network/``); the package's own by default.
+data_folder: Path = Path(os.environ.get("CORRIDOR_DATA", "") or package_data_folder())
 
 #: Folder for derived caches (airspace zones, array forms, OSM graphs).
 cache_folder: Path = Path(
