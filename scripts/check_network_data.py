@@ -49,6 +49,8 @@ from shapely.ops import nearest_points
 ROOT = Path(__file__).resolve().parent.parent
 BORDERS = ROOT / "src" / "corridor" / "data" / "borders" / "countries.geojson"
 NETWORK = ROOT / "src" / "corridor" / "data" / "network"
+with (NETWORK / "speeds.csv").open(encoding="utf-8", newline="") as _fh:
+    SPEED_KEYS = {(r["class"], r["terrain"], r["mode"]) for r in csv.DictReader(_fh)}
 
 NODE_COLUMNS = [
     "id",
@@ -74,7 +76,8 @@ LINK_COLUMNS = [
     "mode",
     "km",
     "km_basis",
-    "speed_kmh",
+    "class",
+    "terrain",
     "capacity_per_day",
     "capacity_unit",
     "status",
@@ -391,11 +394,11 @@ def check_links(
                 report.error(f"{where}: {nid} does not serve mode {mode!r}")
         if row["km_basis"] not in KM_BASES:
             report.error(f"{where}: km_basis {row['km_basis']!r} not in {sorted(KM_BASES)}")
-        try:
-            if float(row["speed_kmh"]) <= 0:
-                raise ValueError
-        except ValueError:
-            report.error(f"{where}: speed_kmh {row['speed_kmh']!r} must be > 0")
+        if (row["class"], row["terrain"], mode) not in SPEED_KEYS:
+            report.error(
+                f"{where}: class/terrain {row['class']}/{row['terrain']} "
+                f"has no {mode} row in speeds.csv"
+            )
         # topology: crossings are the only way between countries
         if pa.kind == "crossing" and pb.kind == "crossing":
             report.error(f"{where}: links two crossings directly")

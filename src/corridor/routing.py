@@ -262,7 +262,8 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     usable = np.zeros(n_edges, dtype=bool)
     cond_bits = np.zeros(n_edges, dtype=np.uint64)
     allowed_modes = set(scen.modes) | {"transfer"}
-    status = net.edges["status"].to_numpy()
+    edge_status, node_status = statuses(net, scen)
+    status = edge_status
     closed_ids = scen.closed_edges
     edge_ids = net.edges.index.to_numpy()
     for mode_idx, mode in enumerate(EDGE_MODES):
@@ -284,7 +285,7 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         usable &= ~np.isin(edge_ids, list(closed_ids))
     closed_nodes = set(scen.closed_nodes) | set(ctx.extra_closed_nodes) | set(ctx.banned_nodes)
     closed_nodes -= set(ctx.extra_open)
-    node_status_closed = set(net.nodes.index[net.nodes["status"] != "open"]) - set(ctx.extra_open)
+    node_status_closed = set(net.nodes.index[node_status != "open"]) - set(ctx.extra_open)
     closed_nodes |= node_status_closed
     if closed_nodes:
         bad = np.array([n in closed_nodes for n in net.node_ids])
@@ -299,14 +300,55 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return usable, penalty, cond_bits
 
 
+def statuses(net: TransitNetwork, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Status of every edge and node on the scenario's date for its traffic class.
+
+    Elements with a dated history (``status_history.csv``) take the span covering the
+    date (no date: the spans still valid); all others keep their single status.
+    """
+    from corridor._ground import parse_day
+
+    day = parse_day(scenario.date) if scenario.date else None
+    key = f"statuses:{day}:{scenario.traffic}"
+
+    def build(n: TransitNetwork) -> tuple[np.ndarray, np.ndarray]:
+        g = n.ground
+        out = []
+        for frame in (n.edges, n.nodes):
+            current = frame["status"].to_numpy(dtype=object).copy()
+            for i, element in enumerate(frame.index):
+                if element in g.history:
+                    current[i] = g.status_on(str(element), day, scenario.traffic, current[i])
+            out.append(current)
+        return out[0], out[1]
+
+    return net.derived(key, build)
+
+
 def _weights(ctx: _Context, penalty: np.ndarray) -> np.ndarray:
     net = ctx.net
     if ctx.scenario.objective == "km":
         return net.edge_km.copy()
     if ctx.scenario.objective == "hours":
-        return np.asarray(net.edge_hours + penalty, dtype=np.float64)
+        return np.asarray(net.edge_hours + _dwell(net, forward=True) + penalty, dtype=np.float64)
     changes = np.isin(net.edge_mode, [EDGE_MODES.index(m) for m in ("transfer", "ferry", "sea")])
     return np.where(changes, 1.0, 0.0) + net.edge_km * 1e-4
+
+
+def _dwell(net: TransitNetwork, *, forward: bool) -> np.ndarray:
+    """Border and port dwell hours per edge in one direction (zeros if the network has none)."""
+    arr = net.edge_dwell_fwd if forward else net.edge_dwell_back
+    return np.zeros(len(net.edge_u)) if arr is None else arr
+
+
+def _back_weights(ctx: _Context, weights: np.ndarray) -> np.ndarray:
+    """Weights of the edges travelled v to u: the hours objective swaps the dwell side."""
+    if ctx.scenario.objective != "hours":
+        return weights
+    net = ctx.net
+    return np.asarray(
+        weights - _dwell(net, forward=True) + _dwell(net, forward=False), dtype=np.float64
+    )
 
 
 # --------------------------------------------------------------------------- plan
@@ -505,8 +547,9 @@ def _shortest(
     u = net.edge_u[idx] + layer * n
     v = net.edge_v[idx] + layer * n
     w = np.maximum(weights[idx], 1e-9)
+    wb = np.maximum(_back_weights(ctx, weights)[idx], 1e-9)
     rows, cols = [u, v], [v, u]
-    vals, tags = [w, w], [idx, idx]
+    vals, tags = [w, wb], [idx, idx]
     kinds = net.nodes["kind"].to_numpy()
     hubs = np.flatnonzero(np.isin(kinds, ["city", "port"]))
     for pair, hours in SWITCH_HOURS.items():
@@ -649,6 +692,7 @@ def _legs_from_edges(
                     via.append(n)
             km += float(net.edge_km[e])
             hours += float(net.edge_hours[e]) + float(penalty[e])
+            hours += net.dwell(e, forward=tb.edge_u[e] == a)
             if cond_bits[e]:
                 conditional |= {
                     c for c in cond_codes if net.country_mask(frozenset({c})) & cond_bits[e]
