@@ -172,9 +172,6 @@ def test_crossing_times() -> None:
         _date_ok(row["date"], what=what)
         _has_source(row, what=what)
         node = row["node"]
-        if node == "*":
-            assert row["direction"] == "both", what
-            continue
         assert node in crossings or node in ports, f"{what}: unknown node {node!r}"
         covered.add(node)
         if row["direction"] != "both":
@@ -184,7 +181,8 @@ def test_crossing_times() -> None:
                 assert {exit_, entry} == {nodes[node]["country"], nodes[node]["country_b"]}, what
     assert crossings <= covered, f"crossings without a dwell row: {sorted(crossings - covered)}"
     assert ports <= covered, f"ports without a dwell row: {sorted(ports - covered)}"
-    assert {r["mode"] for r in rows if r["node"] == "*"} >= {"road", "rail", "ferry", "port"}
+    keys = [(r["node"], r["direction"], r["mode"]) for r in rows]
+    assert len(keys) == len(set(keys)), "duplicate node/direction/mode rows"
 
 
 def test_capacities_and_units() -> None:
@@ -230,6 +228,22 @@ def test_capacities_and_units() -> None:
     assert ports <= seen, f"ports without capacity: {sorted(ports - seen)}"
     ferries = {k for k in links if k.startswith(("f-", "w-"))}
     assert ferries <= seen, f"ferry lines/waterways without capacity: {sorted(ferries - seen)}"
+
+
+def _span(row: dict[str, str]) -> tuple[dt.date, dt.date]:
+    end = _iso_date(row["to_date"], what=row["element"]) if row["to_date"] else dt.date.max
+    return _iso_date(row["from_date"], what=row["element"]), end
+
+
+def test_status_spans_do_not_overlap_within_a_traffic_class() -> None:
+    _, rows = _rows(NETWORK / "status_history.csv")
+    by_key: dict[tuple[str, str], list[tuple[dt.date, dt.date]]] = {}
+    for row in rows:
+        by_key.setdefault((row["element"], row["traffic"]), []).append(_span(row))
+    for key, spans in by_key.items():
+        spans.sort()
+        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+            assert start > end, f"{key}: spans overlap"
 
 
 def test_status_history() -> None:
