@@ -27,9 +27,8 @@ def main(mode: str = "road") -> None:
         pub_h = f"{r.published_hours:7.1f}" if r.published_hours else f"{'':>7}"
         h = f"{r.hours:7.1f}" if r.hours is not None else f"{'-':>7}"
         hr = f"{r.hours_ratio:7.2f}" if r.hours_ratio is not None else ""
-        print(
-            f"{r.origin:<18}{r.destination:<18}{r.kind:<13}{r.published_km:8.0f}{km}{pub_h}{h}{hr}"
-        )
+        pub_km = r.published_km or 0.0
+        print(f"{r.origin:<18}{r.destination:<18}{r.kind:<13}{pub_km:8.0f}{km}{pub_h}{h}{hr}")
     s = _validation.summary(rows)
     print(
         f"pairs {s['pairs']:.0f}, routed {s['routed']:.0f}; km ratio median {s['km_median']:.3f} "

@@ -33,7 +33,7 @@ class Comparison:
     origin: str
     destination: str
     kind: str
-    published_km: float
+    published_km: float | None
     published_hours: float | None
     km: float | None  # None: no route
     hours: float | None
@@ -41,7 +41,9 @@ class Comparison:
     @property
     def km_ratio(self) -> float | None:
         """Corridor km over published km."""
-        return None if self.km is None else self.km / self.published_km
+        if self.km is None or self.published_km is None:
+            return None
+        return self.km / self.published_km
 
     @property
     def hours_ratio(self) -> float | None:
@@ -55,8 +57,10 @@ def _table_path(mode: str) -> Path:
     return settings.data_folder / "validation" / f"{mode}_distances.csv"
 
 
-def read_table(path: Path, node_ids: set[str]) -> list[tuple[str, str, str, float, float | None]]:
-    """Read a validation table: ``(from, to, kind, km, hours or None)`` per row.
+def read_table(
+    path: Path, node_ids: set[str]
+) -> list[tuple[str, str, str, float | None, float | None]]:
+    """Read a validation table: ``(from, to, kind, km or None, hours or None)`` per row.
 
     Raises
     ------
@@ -87,7 +91,7 @@ def read_table(path: Path, node_ids: set[str]) -> list[tuple[str, str, str, floa
             values: list[float | None] = []
             for column in ("published_km", "published_hours"):
                 text = r[column].strip()
-                if not text and column == "published_hours":
+                if not text:
                     values.append(None)
                     continue
                 try:
@@ -97,9 +101,9 @@ def read_table(path: Path, node_ids: set[str]) -> list[tuple[str, str, str, floa
                 if not math.isfinite(x) or x <= 0:
                     raise fail(column, f"must be a positive finite number, got {text!r}")
                 values.append(x)
-            km = values[0]
-            assert km is not None
-            out.append((r["from"], r["to"], r["kind"], km, values[1]))
+            if values[0] is None and values[1] is None:
+                raise fail("published_km", "a row needs a published length or time")
+            out.append((r["from"], r["to"], r["kind"], values[0], values[1]))
     return out
 
 
@@ -162,7 +166,8 @@ def summary(rows: list[Comparison]) -> dict[str, float]:
     hours = [r.hours_ratio for r in rows if r.hours_ratio is not None]
     return {
         "pairs": float(len(rows)),
-        "routed": float(len(km)),
+        "routed": float(sum(r.km is not None for r in rows)),
+        "measured": float(len(km)),
         "km_median": statistics.median(km) if km else math.nan,
         "km_min": min(km) if km else math.nan,
         "km_max": max(km) if km else math.nan,
