@@ -23,20 +23,20 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from corridor import borders
 from corridor._errors import CorridorError
+from corridor._geojson import FORMULA_START, geometry_dict, safe_cell
 from corridor._io import atomic_write_bytes, atomic_write_text
 from corridor.scenario import Scenario, Stance
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from corridor.routing import Leg, Plan, Route
 
 __all__ = [
@@ -68,9 +68,9 @@ LEG_COLUMNS = (
     "via",
     "conditional",
 )
-_PRECISION_DEG = 1e-5
-#: Leading characters that make spreadsheet programs evaluate a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START
+#: ``geometry_note`` of a feature written with a null geometry.
+NULL_GEOMETRY_NOTE = "no extent: a mode change at one place, or a shape below 1e-5 degree"
 
 
 # --------------------------------------------------------------------------- closed airspace
@@ -144,15 +144,23 @@ def closed_airspace_geojson(scenario: Scenario) -> dict[str, Any]:
         }
         for code, row in frame.iterrows()
     ]
+    features = [_note_null(f) for f in features]
     return {"type": "FeatureCollection", "scenario": scenario.name, "features": features}
 
 
 # --------------------------------------------------------------------------- plan as GeoJSON
 
 
-def _geometry(geom: BaseGeometry) -> dict[str, Any]:
-    mapped: dict[str, Any] = shapely.geometry.mapping(shapely.set_precision(geom, _PRECISION_DEG))
-    return mapped
+def _geometry(geom: BaseGeometry) -> dict[str, Any] | None:
+    """RFC 7946 geometry (see :func:`corridor._geojson.geometry_dict`), None without extent."""
+    return geometry_dict(geom)
+
+
+def _note_null(feature: dict[str, Any]) -> dict[str, Any]:
+    """Say why a feature has a null geometry (RFC 7946 allows null; readers deserve a reason)."""
+    if feature["geometry"] is None:
+        feature["properties"]["geometry_note"] = NULL_GEOMETRY_NOTE
+    return feature
 
 
 def _leg_geometry(leg: Leg) -> BaseGeometry:
@@ -251,16 +259,14 @@ def plan_to_geojson(plan: Plan, *, legs: bool = True) -> dict[str, Any]:
         "type": "FeatureCollection",
         "scenario": plan.scenario.name,
         "feasible": plan.feasible,
-        "features": features,
+        "features": [_note_null(f) for f in features],
     }
 
 
 # --------------------------------------------------------------------------- legs table
 
 
-def _cell(value: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+_cell = safe_cell
 
 
 def legs_table(plan: Plan) -> list[dict[str, Any]]:
@@ -402,8 +408,10 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     table
         Any pandas DataFrame; its index is written only when it is named.
     path
-        Destination: ``.csv`` (UTF-8), ``.json`` (records) or ``.parquet`` (needs
-        pyarrow or fastparquet).
+        Destination: ``.csv`` (UTF-8; text cells that start like a spreadsheet
+        formula get a leading apostrophe, and text is quoted when a cell holds a
+        line break), ``.json`` (records) or ``.parquet`` (needs pyarrow or
+        fastparquet).
 
     Returns
     -------
@@ -418,7 +426,9 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     suffix = dest.suffix.lower()
     index = any(name is not None for name in table.index.names)
     if suffix == ".csv":
-        return atomic_write_text(dest, table.to_csv(index=index, lineterminator="\n"))
+        safe = _safe_frame(table)
+        text = safe.to_csv(index=index, lineterminator="\n", quoting=_quoting(safe))
+        return atomic_write_text(dest, text)
     if suffix == ".json":
         frame = table.reset_index() if index else table
         return atomic_write_text(dest, frame.to_json(orient="records", force_ascii=False) + "\n")
@@ -432,3 +442,34 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
         return atomic_write_bytes(dest, buffer.getvalue())
     msg = f"cannot write {dest}: unknown table format {suffix!r}; use .csv, .json or .parquet"
     raise CorridorError(msg)
+
+
+def _safe_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``table`` whose text cells, labels and index cannot run as spreadsheet formulas."""
+
+    def fix(value: Any) -> Any:
+        return safe_cell(value) if isinstance(value, str) else value
+
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(fix).astype(object)
+    out.columns = pd.Index([fix(c) for c in out.columns])
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = pd.MultiIndex.from_tuples(
+            [tuple(fix(v) for v in t) for t in out.index], names=out.index.names
+        )
+    else:
+        out.index = pd.Index([fix(v) for v in out.index], name=out.index.name)
+    return out
+
+
+def _quoting(table: pd.DataFrame) -> Literal[0, 2]:
+    """Quote all text when a cell holds CR or LF (Python 3.11's csv leaves a bare CR raw)."""
+    cells = [*table.columns, *table.index]
+    for col in table.columns:
+        if table[col].dtype == object:
+            cells.extend(table[col])
+    if any(isinstance(c, str) and ("\r" in c or "\n" in c) for c in cells):
+        return 2  # csv.QUOTE_NONNUMERIC
+    return 0  # csv.QUOTE_MINIMAL

@@ -37,6 +37,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridor import airspace, borders, geo
 from corridor._errors import NoRouteError, ScenarioError
+from corridor._geojson import geometry_dict
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
 from corridor.scenario import LEG_STANCE_MODE, Scenario, Stance, check_places
 
@@ -70,7 +71,7 @@ class Leg:
     edges: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (geometry as a GeoJSON LineString)."""
+        """JSON-ready form (RFC 7946 geometry: a LineString, a Point for a mode change)."""
         return {
             "mode": self.mode,
             "from": self.orig,
@@ -80,7 +81,7 @@ class Leg:
             "countries": list(self.countries),
             "via": list(self.via),
             "conditional": list(self.conditional),
-            "geometry": shapely.geometry.mapping(shapely.set_precision(self.geometry, 1e-5)),
+            "geometry": geometry_dict(self.geometry),  # RFC 7946: a mode change is a Point
         }
 
 
