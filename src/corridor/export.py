@@ -22,6 +22,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,6 +51,7 @@ __all__ = [
     "write_geojson",
     "write_json",
     "write_legs_csv",
+    "write_routes",
     "write_table",
 ]
 
@@ -473,3 +476,107 @@ def _quoting(table: pd.DataFrame) -> Literal[0, 2]:
     if any(isinstance(c, str) and ("\r" in c or "\n" in c) for c in cells):
         return 2  # csv.QUOTE_NONNUMERIC
     return 0  # csv.QUOTE_MINIMAL
+
+
+# --------------------------------------------------------------------------- routes as GIS files
+
+#: File suffixes :func:`write_routes` understands, and the format each means.
+ROUTE_FORMATS = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".parquet": "GeoParquet",
+    ".geoparquet": "GeoParquet",
+}
+
+
+def route_format(path: str | Path) -> str:
+    """Return the format :func:`write_routes` picks for ``path``, from its suffix.
+
+    Parameters
+    ----------
+    path
+        Destination file.
+
+    Returns
+    -------
+    str
+        ``"GeoJSON"``, ``"GeoPackage"`` or ``"GeoParquet"``.
+
+    Raises
+    ------
+    CorridorError
+        For another suffix; the message lists the valid ones.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in ROUTE_FORMATS:
+        valid = ", ".join(ROUTE_FORMATS)
+        msg = f"cannot write routes to {path}: unknown format {suffix!r}; use {valid}"
+        raise CorridorError(msg)
+    return ROUTE_FORMATS[suffix]
+
+
+def _frame_geojson(frame: gpd.GeoDataFrame, plan: Plan) -> dict[str, Any]:
+    props = pd.DataFrame(frame.drop(columns="geometry")).to_dict("records")
+    features = [
+        _note_null({"type": "Feature", "properties": p, "geometry": geometry_dict(g)})
+        for p, g in zip(props, frame.geometry, strict=True)
+    ]
+    return {
+        "type": "FeatureCollection",
+        "scenario": plan.scenario.name,
+        "feasible": plan.feasible,
+        "features": features,
+    }
+
+
+def write_routes(plan: Plan, path: str | Path, *, legs: bool = False) -> Path:
+    """Write a plan's routes as GeoJSON, GeoPackage or GeoParquet, chosen by suffix, atomically.
+
+    The rows are :meth:`~corridor.routing.Plan.routes_frame` (one per route,
+    MultiLineString) or, with ``legs``, :meth:`~corridor.routing.Plan.to_gdf`
+    (one per leg; a mode change at one place is a Point). A GeoPackage always
+    holds both, as layers ``routes`` and ``legs``. GeoJSON is RFC 7946 (lon,lat,
+    1e-5 degree, null geometry with a ``geometry_note`` for a leg without
+    extent); GeoParquet and GeoPackage are written by geopandas in EPSG:4326.
+
+    Parameters
+    ----------
+    plan
+        Output of :func:`corridor.routing.plan`.
+    path
+        Destination: ``.geojson``/``.json``, ``.gpkg``, ``.parquet``/``.geoparquet``.
+    legs
+        Write one row per leg instead of one per route (GeoJSON, GeoParquet).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    CorridorError
+        For an unknown suffix.
+    """
+    _check_plan(plan)
+    dest = Path(path)
+    fmt = route_format(dest)
+    frame = plan.to_gdf() if legs else plan.routes_frame()
+    if fmt == "GeoJSON":
+        return atomic_write_text(dest, _dumps(_frame_geojson(frame, plan)))
+    if fmt == "GeoParquet":
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        return atomic_write_bytes(dest, buffer.getvalue())
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".gpkg")
+    os.close(fd)
+    Path(tmp).unlink()  # GDAL creates the file itself
+    try:
+        for layer, table in (("routes", plan.routes_frame()), ("legs", plan.to_gdf())):
+            table.to_file(tmp, layer=layer, driver="GPKG", index=False)
+        Path(tmp).replace(dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest
