@@ -29,7 +29,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -37,8 +37,12 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridor import airspace, borders, geo
 from corridor._errors import NoRouteError, ScenarioError
+from corridor._geojson import geometry_dict
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
 from corridor.scenario import LEG_STANCE_MODE, Scenario, Stance, check_places
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["Leg", "PairPlan", "Plan", "Route", "WhyNot", "plan"]
 
@@ -70,7 +74,7 @@ class Leg:
     edges: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (geometry as a GeoJSON LineString)."""
+        """JSON-ready form (RFC 7946 geometry: a LineString, a Point for a mode change)."""
         return {
             "mode": self.mode,
             "from": self.orig,
@@ -80,7 +84,7 @@ class Leg:
             "countries": list(self.countries),
             "via": list(self.via),
             "conditional": list(self.conditional),
-            "geometry": shapely.geometry.mapping(shapely.set_precision(self.geometry, 1e-5)),
+            "geometry": geometry_dict(self.geometry),  # RFC 7946: a mode change is a Point
         }
 
 
@@ -202,6 +206,29 @@ class Plan:
     def routes(self) -> tuple[Route, ...]:
         """All routes of all pairs."""
         return tuple(r for p in self.pairs for r in p.routes)
+
+    def to_gdf(self) -> gpd.GeoDataFrame:
+        """Return one row per leg as a GeoDataFrame (EPSG:4326; see :mod:`corridor._frames`)."""
+        from corridor._frames import legs_frame
+
+        return legs_frame(self)
+
+    def routes_frame(self) -> gpd.GeoDataFrame:
+        """Return one row per route as a GeoDataFrame (EPSG:4326; see :mod:`corridor._frames`)."""
+        from corridor._frames import routes_frame
+
+        return routes_frame(self)
+
+    def __repr__(self) -> str:
+        """Return a one-line summary (the full content is in :meth:`to_dict`)."""
+        from corridor._frames import plan_repr
+
+        return plan_repr(self)
+
+    def _repr_html_(self) -> str:
+        from corridor._frames import plan_html
+
+        return plan_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: ``{"feasible", "routes", "why_not", "pairs"}``."""
