@@ -392,7 +392,24 @@ class RouteTable:
 def closed_labels(states: Sequence[str], sets: NDArray[np.int64]) -> list[str]:
     """Return the ``+``-joined codes of each closure set."""
     n = len(states)
-    return ["+".join(states[k] for k in range(n) if s >> k & 1) for s in sets.tolist()]
+    low = n // 2
+    lo, hi = _labels(states[:low]), _labels(states[low:])
+    mask = (1 << low) - 1
+    out = []
+    for s in sets.tolist():
+        a, b = lo[s & mask], hi[s >> low]
+        out.append(f"{a}+{b}" if a and b else a or b)
+    return out
+
+
+def _labels(states: Sequence[str]) -> list[str]:
+    """Labels of all 2^len(states) sets, built from each set without its lowest code."""
+    labels = [""] * (1 << len(states))
+    for s in range(1, len(labels)):
+        rest = s & (s - 1)
+        first = states[(s & -s).bit_length() - 1]
+        labels[s] = f"{first}+{labels[rest]}" if rest else first
+    return labels
 
 
 def frame(
