@@ -40,7 +40,8 @@ from corridor.scenario import load_scenario
 
 #: The 14 closable states of the default air graph other than the pairs' own (RUS, ARM).
 STATES = (
-    "AFG", "AZE", "BLR", "CHN", "GEO", "IRN", "KAZ", "KGZ", "MNG", "TJK", "TKM", "TUR", "UKR", "UZB",
+    "AFG", "AZE", "BLR", "CHN", "GEO", "IRN", "KAZ",
+    "KGZ", "MNG", "TJK", "TKM", "TUR", "UKR", "UZB",
 )  # fmt: skip
 #: Six more for the 2^20 sweep.
 MORE = ("IRQ", "SYR", "PAK", "IND", "SAU", "ROU")
@@ -230,6 +231,11 @@ def main() -> None:
         )
 
 
+def _warm_worker() -> None:
+    network.load_network()
+    airspace.build_air_graph()
+
+
 def _bench_dask(base: Any, net: Any, table: pd.DataFrame) -> None:
     try:
         import distributed
@@ -247,7 +253,7 @@ def _bench_dask(base: Any, net: Any, table: pd.DataFrame) -> None:
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        client.run(lambda: (network.load_network(), airspace.build_air_graph()) and None)
+        client.run(_warm_worker)
         t_start = time.perf_counter() - t0
         address = cluster.scheduler_address
         t0 = time.perf_counter()
