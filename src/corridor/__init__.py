@@ -32,6 +32,7 @@ from corridor.borders import (
     shared_border,
 )
 from corridor.geo import distance_km, geodesic_line, line_length_km
+from corridor.lift import Airlift, Deployment, aircraft_catalogue, airlift, deploy
 from corridor.maps import compare as compare_map
 from corridor.maps import render as render_map
 from corridor.maps import save as save_map
@@ -61,8 +62,10 @@ __all__ = [
     "SPEEDS_KPH",
     "AirRoute",
     "AirStop",
+    "Airlift",
     "CorridorError",
     "DataError",
+    "Deployment",
     "Leg",
     "NoRouteError",
     "OSMFetchError",
@@ -83,11 +86,14 @@ __all__ = [
     "__version__",
     "air_route",
     "air_sweep",
+    "aircraft_catalogue",
+    "airlift",
     "airspace_at",
     "border_length_km",
     "build_air_graph",
     "compare_map",
     "country_at",
+    "deploy",
     "distance_km",
     "fetch_roads",
     "find_place",
