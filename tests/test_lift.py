@@ -179,6 +179,20 @@ def test_closing_georgia_azerbaijan_turkey_lengthens_the_armenian_cycle() -> Non
     assert closed.closure_days > open_.closure_days
 
 
+def test_range_limited_stops_keep_each_leg_within_the_full_payload_range() -> None:
+    shut = make_scenario(stances={"GEO": "hostile", "AZE": "hostile", "TUR": "hostile"})
+    a = lift.airlift("UUMU", "UDYZ", "An-26=10", tonnes=100.0, scenario=shut)
+    (p,) = a.plans
+    full_km, full_t = curve("An-26")[0]
+    assert len(p.stops) >= 2
+    assert len(p.legs_km) == len(p.stops) + 1
+    assert max(p.legs_km) <= full_km
+    assert sum(p.legs_km) == pytest.approx(p.km, rel=1e-6)
+    assert p.payload_t == pytest.approx(full_t)
+    assert a.sorties == math.ceil(100.0 / full_t)
+    assert "stops" in a.bottleneck and "GEO" in a.bottleneck
+
+
 def test_an_airfield_too_short_excludes_the_type_and_says_so() -> None:
     a = lift.airlift("UUMU", "UDYE", "An-124-100=2,Il-76MD=2", tonnes=200.0)
     assert "An-124-100" not in a.by_aircraft

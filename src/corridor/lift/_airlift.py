@@ -569,10 +569,15 @@ def _bottleneck(
         )
     mine = [p for p in plans if p.aircraft == name]
     longest = max(mine, key=lambda p: p.cycle_h)
-    route = ""
-    if longest.stops or scen.closed_airspace or longest.km > 0:
-        via = f" with stops at {', '.join(longest.stops)}" if longest.stops else ""
-        route = f" on a {longest.km:.0f} km route{via} ({longest.cycle_h:.1f} h cycle)"
+    via = f" with stops at {', '.join(longest.stops)}" if longest.stops else ""
+    route = f" on a {longest.km:.0f} km route{via} ({longest.cycle_h:.1f} h cycle"
+    air = longest.route
+    if air is not None and air.closed and air.detour_pct >= 1.0:
+        route += (
+            f", {air.detour_pct:.0f}% longer than the great circle around the closed "
+            f"airspace of {', '.join(sorted(air.closed))}"
+        )
+    route += ")"
     return f"the fleet: {ships[name]} x {name}{route} limits delivery to {rate:.0f} t/day"
 
 
