@@ -576,6 +576,9 @@ def _register_subcommands() -> None:
     from corridor.osm import register_cli
 
     register_cli(cli)
+    from corridor._cli_lift import register_cli as register_lift
+
+    register_lift(cli)
 
 
 _register_subcommands()
