@@ -284,6 +284,21 @@ def test_deploy_combines_air_and_ground_and_never_beats_physics() -> None:
     assert all({"mode", "share", "tonnes_per_day"} <= set(c) for c in doc["corridors"])
 
 
+def test_deploy_closure_is_the_closed_form_over_the_corridors_used() -> None:
+    d = lift.deploy(load_scenario("armenia-baseline"), tonnes=20000.0, fleet="Il-76MD=5")
+    used = [c for c in d.corridors if c.tonnes > 0]
+    assert {c.mode for c in used} == {"air", "road", "rail"}
+    # every used corridor runs from its lead time to the common closure C:
+    # sum r_i (C - L_i) = T  ->  C = (T + sum r_i L_i) / sum r_i
+    rates = sum(c.tonnes_per_day for c in used)
+    closed_form = (d.force_tonnes + sum(c.tonnes_per_day * c.lead_days for c in used)) / rates
+    assert d.closure_days == pytest.approx(closed_form, rel=1e-6)
+    assert all(c.days == pytest.approx(d.closure_days, rel=1e-6) for c in used)
+    # corridors that share links are counted once, and the answer says so
+    assert any("counted once" in u for u in d.unavailable)
+    assert any("A13" in a for a in d.assumptions)
+
+
 def test_corridor_layer_draws_width_by_rate() -> None:
     a = lift.airlift(["UUMU", "UWLW"], "UAAA", "Il-76MD=70,An-124-100=5", tonnes=2000.0)
     layer = lift.corridor_layer(a)
