@@ -547,7 +547,13 @@ def _arrivals(
         cum_troops = round(troops * cum / total) if total else 0
         prev_troops = round(troops * prev / total) if total else 0
         out.append(
-            Arrival(d, round(cum - prev, 3), cum_troops - prev_troops, round(cum, 3), cum_troops)
+            Arrival(
+                d,
+                round(float(cum - prev), 6),
+                cum_troops - prev_troops,
+                round(float(cum), 6),
+                cum_troops,
+            )
         )
         prev = cum
     return out
