@@ -29,16 +29,19 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from corridor import airspace, borders, geo
+from corridor import borders, geo
 from corridor._errors import NoRouteError, ScenarioError
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
 from corridor.scenario import LEG_STANCE_MODE, Scenario, Stance, check_places
+
+if TYPE_CHECKING:
+    from corridor import airspace  # imported when an air leg is routed (light ground routes)
 
 __all__ = ["Leg", "PairPlan", "Plan", "Route", "WhyNot", "plan"]
 
@@ -766,6 +769,8 @@ def _cached_air(
     no_landing: frozenset[str],
 ) -> airspace.AirRoute | None:
     """Air routes are pure functions of their inputs: memoise them across plans."""
+    from corridor import airspace
+
     try:
         return airspace.air_route(
             orig, dest, closed=closed, caspian="open" if caspian == "open" else "partitioned",
