@@ -572,13 +572,47 @@ def map_command(out: Path, cdn: bool, with_chokepoints: bool, **options: Any) ->
     click.echo(f"wrote {out}")
 
 
+class _LazyCommand(click.Command):
+    """A subcommand whose module is imported only when it runs or its help is listed.
+
+    ``corridor route`` must not pay for importing :mod:`corridor.osm` (issue 13).
+    Click builds the sub-context through :meth:`make_context`, which hands over to
+    the real command, so parsing, help and invocation are the real command's.
+    """
+
+    def __init__(self, name: str, target: str) -> None:
+        super().__init__(name)
+        self._target = target
+
+    def _real(self) -> click.Command:
+        from importlib import import_module
+
+        module, _, attr = self._target.partition(":")
+        command = getattr(import_module(module), attr)
+        if not isinstance(command, click.Command):
+            msg = f"{self._target} is not a click command"
+            raise TypeError(msg)
+        return command
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Build the real command's context (importing its module now)."""
+        return self._real().make_context(info_name, args, parent=parent, **extra)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """Short help of the real command, for the group's command list."""
+        return self._real().get_short_help_str(limit)
+
+
 def _register_subcommands() -> None:
-    from corridor.osm import register_cli
-
-    register_cli(cli)
-    from corridor._cli_lift import register_cli as register_lift
-
-    register_lift(cli)
+    cli.add_command(_LazyCommand("osm", "corridor.osm:osm_cli"))
+    cli.add_command(_LazyCommand("airlift", "corridor._cli_lift:airlift"))
+    cli.add_command(_LazyCommand("deploy", "corridor._cli_lift:deploy"))
 
 
 _register_subcommands()
