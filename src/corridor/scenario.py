@@ -39,6 +39,7 @@ from corridor.network import TERRITORIES
 __all__ = [
     "ALL_MODES",
     "OBJECTIVES",
+    "PROBABILITY_MODES",
     "STANCE_MODES",
     "Scenario",
     "Stance",
@@ -67,6 +68,8 @@ Objective = Literal["km", "hours", "transfers"]
 #: Which stance mode governs each leg mode on the ground and at sea.
 LEG_STANCE_MODE = {"road": "road", "rail": "rail", "sea": "sea", "ferry": "sea", "waterway": "sea"}
 _MODE_ALIASES = {"ground": ("road", "rail", "ferry", "waterway"), "any": ALL_MODES}
+#: Keys of a per-mode ``[probabilities]`` table (``air`` = overflight and landing together).
+PROBABILITY_MODES = ("default", "air", *STANCE_MODES)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,10 @@ class Scenario:
         Alternatives wanted per origin-destination pair (best included).
     sources
         Where the scenario's facts come from.
+    probabilities
+        Per uncertain country: the chance it permits transit, as ``{"default": p}``
+        or per :data:`PROBABILITY_MODES` (``"air"`` is overflight and landing);
+        used by :func:`corridor.odds.odds`, ignored by planning.
     """
 
     name: str = "ad hoc"
@@ -129,6 +136,9 @@ class Scenario:
     conditional_delay_h: float = 6.0
     k: int = 3
     sources: tuple[str, ...] = ()
+    probabilities: Mapping[str, Mapping[str, float]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def stance(self, country: str, mode: str) -> Stance:
         """Stance of a country or territory for one of :data:`STANCE_MODES`."""
@@ -365,7 +375,47 @@ def make_scenario(*, source: str | None = None, **kwargs: Any) -> Scenario:
             msg = f"{_where(source, 'k')}: expected a whole number from 1 to 10, got {k!r}"
             raise ScenarioError(msg)
         out["k"] = k
+    if "probabilities" in kwargs:
+        chances = _probability_table(kwargs["probabilities"], source)
+        out["probabilities"] = MappingProxyType(
+            {c: MappingProxyType(m) for c, m in chances.items()}
+        )
     return Scenario(**out)
+
+
+def _probability(value: Any, source: str | None, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        msg = f"{_where(source, key)}: expected a probability from 0 to 1, got {value!r}"
+        raise ScenarioError(msg)
+    return float(value)  # NaN fails the range test above
+
+
+def _probability_table(raw: Any, source: str | None) -> dict[str, dict[str, float]]:
+    if not isinstance(raw, Mapping):
+        msg = f"{_where(source, 'probabilities')}: expected a table of country = probability"
+        raise ScenarioError(msg)
+    table: dict[str, dict[str, float]] = {}
+    for country, spec in raw.items():
+        key = f"probabilities.{country}"
+        code = _code(country, source, key)
+        if not isinstance(spec, Mapping):
+            table[code] = {"default": _probability(spec, source, key)}
+            continue
+        entry: dict[str, float] = {}
+        for mode, value in spec.items():
+            if mode not in PROBABILITY_MODES:
+                valid = ", ".join(PROBABILITY_MODES)
+                msg = f"{_where(source, f'{key}.{mode}')}: unknown mode; valid: {valid}"
+                raise ScenarioError(msg)
+            entry[mode] = _probability(value, source, f"{key}.{mode}")
+        if "air" in entry and {"overflight", "landing"} & set(entry):
+            msg = f"{_where(source, key)}: give air, or overflight and landing, not both"
+            raise ScenarioError(msg)
+        if not entry:
+            msg = f"{_where(source, key)}: empty table; give a probability per mode"
+            raise ScenarioError(msg)
+        table[code] = entry
+    return table
 
 
 def _scenario_folder() -> Path:
@@ -426,6 +476,13 @@ def scenario_schema() -> dict[str, Any]:
         "additionalProperties": False,
     }
     strings = {"type": "array", "items": {"type": "string"}}
+    probability = {"type": "number", "minimum": 0, "maximum": 1}
+    per_mode_probability = {
+        "type": "object",
+        "properties": {m: probability for m in PROBABILITY_MODES},
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://corridor.example/scenario.schema.json",
@@ -457,6 +514,11 @@ def scenario_schema() -> dict[str, Any]:
             "conditional_delay_h": {"type": "number", "minimum": 0},
             "k": {"type": "integer", "minimum": 1, "maximum": 10},
             "sources": strings,
+            "probabilities": {
+                "type": "object",
+                "propertyNames": {"pattern": "^[A-Za-z]{3}$"},
+                "additionalProperties": {"oneOf": [probability, per_mode_probability]},
+            },
         },
     }
 
