@@ -73,7 +73,7 @@ def test_monte_carlo_lands_within_its_confidence_interval() -> None:
 def test_per_mode_probabilities_are_independent_decisions() -> None:
     base = load_scenario("armenia-2020").replace(
         origins=["vladikavkaz"], destinations=["yerevan"],
-        probabilities={"IRN": {"air": 0.8, "road": 0.5}},
+        probabilities={"IRN": {"air": 0.8, "road": 0.6}},
     )  # fmt: skip
     result = odds.odds(base)
     labels = [d.label for d in result.decisions]
@@ -88,7 +88,7 @@ def test_per_mode_probabilities_are_independent_decisions() -> None:
             modes["road"] = "hostile"
         stances = {c: dict(m) for c, m in base.stances.items()}
         stances["IRN"] = {"default": "conditional", **modes}
-        weight = (0.2 if air_refused else 0.8) * (0.5 if road_refused else 0.5)
+        weight = (0.2 if air_refused else 0.8) * (0.4 if road_refused else 0.6)
         if _km(base.replace(stances=stances)) is not None:
             expected += weight
     assert result.pairs[0].p_route.value == pytest.approx(expected)
