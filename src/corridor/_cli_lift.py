@@ -75,9 +75,9 @@ def airlift(
     load_factor: float,
     as_json: bool,
 ) -> None:
-    r"""Estimate sorties, closure days and the bottleneck of flying a force in.
+    """Estimate sorties, closure days and the bottleneck of flying a force in.
 
-    \b
+    
     Example:
       corridor airlift --from UUMU --to UAAA --troops 2000 --aircraft Il-76MD=70,An-124-100=5
     """
@@ -142,9 +142,9 @@ def airlift(
 @click.option("--tonnes", type=float, callback=_positive, help="Tonnes (overrides [force]).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def deploy(scenario: str, troops: float | None, tonnes: float | None, as_json: bool) -> None:
-    r"""Plan air and ground corridors together to minimise the force's closure time.
+    """Plan air and ground corridors together to minimise the force's closure time.
 
-    \b
+    
     Example:
       corridor deploy -s armenia-reinforcement
     """
