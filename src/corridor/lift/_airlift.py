@@ -621,6 +621,7 @@ def _assumptions(
     out.append(f"per-leg allowance {f['leg_allowance_h']} h for taxi, climb and approach (A6)")
     if any(len(o.legs) > 1 for o in options):
         out.append(f"{f['stop_ground_h']} h on the ground at each en-route stop (A7)")
+        out.append("en-route stops chosen by runway length; their surface and MOG are not checked")
     out.append("arrivals at the sustained rate from the first landing, no initial wave (A11)")
     out.append("each aircraft takes one working-MOG slot for its ground time (RAND MR-700 logic)")
     for af in (dest, *origins.values()):
