@@ -124,6 +124,16 @@ def test_sorties_use_the_reduced_payload_beyond_the_full_payload_range() -> None
     assert a.by_aircraft["C-295"] == math.ceil(300.0 / p.payload_t)
 
 
+def test_load_factor_scales_the_payload_per_sortie() -> None:
+    payload = curve("Il-76MD")[0][1]
+    half = lift.airlift("UUMU", "UAAA", "Il-76MD=10", tonnes=1000.0, load_factor=0.5)
+    assert half.sorties == math.ceil(1000.0 / (0.5 * payload))
+    assert any("load factor 0.5" in a for a in half.assumptions)
+    for bad in (0.0, 1.5, math.nan, -0.2):
+        with pytest.raises(ScenarioError, match="load_factor"):
+            lift.airlift("UUMU", "UAAA", "Il-76MD=10", tonnes=1000.0, load_factor=bad)
+
+
 def test_troops_convert_with_the_named_planning_factor() -> None:
     f = lift.PLANNING_FACTORS
     a = lift.airlift("UUMU", "UAAA", "Il-76MD=10", troops=1000)
