@@ -218,3 +218,18 @@ def test_save_graphml_reads_back_in_networkx_and_osmnx(tmp_path: Path) -> None:
     # why the dtypes are documented: osmnx's defaults read ids as OSM integers
     with pytest.raises(ValueError, match="invalid literal for int"):
         ox.load_graphml(path)
+
+
+def test_frames_explore_and_plot(plan_2020: Plan) -> None:
+    """The frames work with geopandas' own display: folium .explore() and matplotlib .plot()."""
+    import folium
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    for frame in (plan_2020.to_gdf(), plan_2020.routes_frame()):
+        assert isinstance(frame.explore(column="pair"), folium.Map)
+        ax = frame.plot(column="pair")
+        assert len(ax.collections) >= 1
+        plt.close("all")
