@@ -573,7 +573,7 @@ def _max_flow(ctx: _Context) -> Throughput:
             attrs = {"capacity": cap_nodes[n][0]}
         G.add_edge(f"{n}>in", f"{n}>out", node=n, **attrs)
     o, d = ctx.orig.node, ctx.dest.node
-    unit_label = "tonnes/day"
+    unit_label = "t/day"
     if o is None or d is None or f"{o}>out" not in G or f"{d}>in" not in G:
         return Throughput(
             ctx.orig.label, ctx.dest.label, unit_label, 0.0, (), note="no ground route"

@@ -572,7 +572,7 @@ class _Layered:
     tags: np.ndarray  # edge index, or -1 - switch code
     edge: np.ndarray  # edge index of an edge entry (0 for switches)
     is_edge: np.ndarray
-    forward: np.ndarray  # an edge entry runs u to v (else v to u; False for switches)
+    forward: np.ndarray  # True for an edge entry travelled u to v (and for switches)
     group: np.ndarray  # equal for entries with the same (row, column)
     switch_cost: dict[str, np.ndarray]  # per objective: cost of each switch entry (0 for edges)
 
@@ -587,7 +587,6 @@ def _build_layered(net: TransitNetwork) -> _Layered:
     layer = np.array([_LAYER[EDGE_MODES[m]] for m in net.edge_mode], dtype=np.int64)
     u, v = net.edge_u + layer * n, net.edge_v + layer * n
     rows, cols, tags = [u, v], [v, u], [idx, idx]
-    forward = [np.ones(len(idx), dtype=bool), np.zeros(len(idx), dtype=bool)]
     costs: dict[str, list[np.ndarray]] = {o: [np.zeros(2 * len(idx))] for o in OBJECTIVES}
     kinds = net.nodes["kind"].to_numpy()
     hubs = np.flatnonzero(np.isin(kinds, ["city", "port"]))
@@ -598,13 +597,14 @@ def _build_layered(net: TransitNetwork) -> _Layered:
             rows.append(hubs + a_layer * n)
             cols.append(hubs + b_layer * n)
             tags.append(np.full(len(hubs), code))
-            forward.append(np.zeros(len(hubs), dtype=bool))
             for objective in OBJECTIVES:
                 cost = {"km": SWITCH_KM_EQUIVALENT, "hours": hours}.get(objective, 1.0)
                 costs[objective].append(np.full(len(hubs), cost))
     r, c, t = np.concatenate(rows), np.concatenate(cols), np.concatenate(tags)
+    forward = np.ones(len(r), dtype=bool)
+    forward[len(idx) : 2 * len(idx)] = False
     order = np.lexsort((c, r))  # stable: parallel entries keep their original order
-    r, c, t = r[order], c[order], t[order]
+    r, c, t, forward = r[order], c[order], t[order], forward[order]
     key = r * (3 * n) + c
     group = np.cumsum(np.r_[0, (key[1:] != key[:-1]).astype(np.int64)])
     is_edge = t >= 0
@@ -614,7 +614,7 @@ def _build_layered(net: TransitNetwork) -> _Layered:
         tags=t,
         edge=np.where(is_edge, t, 0),
         is_edge=is_edge,
-        forward=np.concatenate(forward)[order],
+        forward=forward,
         group=group,
         switch_cost={o: np.concatenate(v)[order] for o, v in costs.items()},
     )
@@ -641,11 +641,10 @@ def _shortest(
     sel = np.flatnonzero(ok)
     val = lay.switch_cost[ctx.scenario.objective][sel]
     edge_sel = lay.is_edge[sel]
-    edges_of = lay.edge[sel[edge_sel]]
-    directed = np.where(
-        lay.forward[sel[edge_sel]], weights[edges_of], _back_weights(ctx, weights)[edges_of]
-    )
-    val[edge_sel] = np.maximum(directed, 1e-9)
+    entry = sel[edge_sel]
+    back = _back_weights(ctx, weights)  # hours: the dwell of the crossing side travelled
+    edge_w = np.where(lay.forward[entry], weights[lay.edge[entry]], back[lay.edge[entry]])
+    val[edge_sel] = np.maximum(edge_w, 1e-9)
     group = lay.group[sel]
     # parallel entries (same row and column): keep the cheapest, the first on ties
     dup = np.zeros(len(sel), dtype=bool)
