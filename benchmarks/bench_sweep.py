@@ -249,7 +249,7 @@ def _bench_dask(base: Any, net: Any, table: pd.DataFrame) -> None:
     t0 = time.perf_counter()
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
