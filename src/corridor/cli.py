@@ -292,6 +292,19 @@ def _print_plan(result: Any) -> None:
                 )
 
 
+def _routes_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Check ``route --out`` names a format write_routes knows, before any work (callback)."""
+    if value is None:
+        return None
+    from corridor.export import route_format
+
+    try:
+        route_format(value)
+    except CorridorError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    return value
+
+
 @cli.command()
 @_scenario_options
 @click.option(
@@ -306,9 +319,17 @@ def _print_plan(result: Any) -> None:
 @click.option(
     "--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), help="Write an HTML map."
 )
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_routes_file,
+    help="Write the routes as GeoJSON (.geojson), GeoPackage (.gpkg) or GeoParquet (.parquet).",
+)
 def route(
     as_json: bool,
     map_path: Path | None,
+    out_path: Path | None,
     osm_path: Path | None,
     close_osm_node: tuple[int, ...],
     close_osm_way: tuple[int, ...],
@@ -360,6 +381,12 @@ def route(
             raise _Failure(exc) from None
         if not as_json:
             click.echo(f"wrote {map_path}")
+    if out_path is not None:
+        from corridor import export
+
+        export.write_routes(result, out_path)
+        if not as_json:
+            click.echo(f"wrote {out_path}")
     if not result.feasible:
         raise click.exceptions.Exit(EXIT_NO_ROUTE)
 
@@ -570,11 +597,49 @@ def map_command(out: Path, cdn: bool, with_chokepoints: bool, **options: Any) ->
     click.echo(f"wrote {out}")
 
 
-def _register_subcommands() -> None:
-    from corridor._cli_odds import register as register_odds
-    from corridor.osm import register_cli
+class _LazyCommand(click.Command):
+    """A subcommand whose module is imported only when it runs or its help is listed.
 
-    register_cli(cli)
+    ``corridor route`` must not pay for importing :mod:`corridor.osm` (issue 13).
+    Click builds the sub-context through :meth:`make_context`, which hands over to
+    the real command, so parsing, help and invocation are the real command's.
+    """
+
+    def __init__(self, name: str, target: str) -> None:
+        super().__init__(name)
+        self._target = target
+
+    def _real(self) -> click.Command:
+        from importlib import import_module
+
+        module, _, attr = self._target.partition(":")
+        command = getattr(import_module(module), attr)
+        if not isinstance(command, click.Command):
+            msg = f"{self._target} is not a click command"
+            raise TypeError(msg)
+        return command
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Build the real command's context (importing its module now)."""
+        return self._real().make_context(info_name, args, parent=parent, **extra)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """Short help of the real command, for the group's command list."""
+        return self._real().get_short_help_str(limit)
+
+
+def _register_subcommands() -> None:
+    cli.add_command(_LazyCommand("osm", "corridor.osm:osm_cli"))
+    cli.add_command(_LazyCommand("airlift", "corridor._cli_lift:airlift"))
+    cli.add_command(_LazyCommand("deploy", "corridor._cli_lift:deploy"))
+    from corridor._cli_odds import register as register_odds
+
     register_odds(cli)
 
 

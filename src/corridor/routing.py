@@ -29,16 +29,23 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from corridor import airspace, borders, geo
+from corridor import borders, geo
 from corridor._errors import NoRouteError, ScenarioError
+from corridor._geojson import geometry_dict
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
 from corridor.scenario import LEG_STANCE_MODE, OBJECTIVES, Scenario, Stance, check_places
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+if TYPE_CHECKING:
+    from corridor import airspace  # imported when an air leg is routed (light ground routes)
 
 __all__ = ["Leg", "PairPlan", "Plan", "Route", "WhyNot", "plan"]
 
@@ -70,7 +77,7 @@ class Leg:
     edges: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (geometry as a GeoJSON LineString)."""
+        """JSON-ready form (RFC 7946 geometry: a LineString, a Point for a mode change)."""
         return {
             "mode": self.mode,
             "from": self.orig,
@@ -80,7 +87,7 @@ class Leg:
             "countries": list(self.countries),
             "via": list(self.via),
             "conditional": list(self.conditional),
-            "geometry": shapely.geometry.mapping(shapely.set_precision(self.geometry, 1e-5)),
+            "geometry": geometry_dict(self.geometry),  # RFC 7946: a mode change is a Point
         }
 
 
@@ -202,6 +209,29 @@ class Plan:
     def routes(self) -> tuple[Route, ...]:
         """All routes of all pairs."""
         return tuple(r for p in self.pairs for r in p.routes)
+
+    def to_gdf(self) -> gpd.GeoDataFrame:
+        """Return one row per leg as a GeoDataFrame (EPSG:4326; see :mod:`corridor._frames`)."""
+        from corridor._frames import legs_frame
+
+        return legs_frame(self)
+
+    def routes_frame(self) -> gpd.GeoDataFrame:
+        """Return one row per route as a GeoDataFrame (EPSG:4326; see :mod:`corridor._frames`)."""
+        from corridor._frames import routes_frame
+
+        return routes_frame(self)
+
+    def __repr__(self) -> str:
+        """Return a one-line summary (the full content is in :meth:`to_dict`)."""
+        from corridor._frames import plan_repr
+
+        return plan_repr(self)
+
+    def _repr_html_(self) -> str:
+        from corridor._frames import plan_html
+
+        return plan_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: ``{"feasible", "routes", "why_not", "pairs"}``."""
@@ -627,16 +657,26 @@ def _tables(net: TransitNetwork) -> _Tables:
 
 def _build_tables(net: TransitNetwork) -> _Tables:
     nodes, edges = net.nodes, net.edges
+    ids = [str(k) for k in nodes.index.tolist()]  # plain lists: iterating pandas is slow
+
+    def column(name: str) -> dict[str, str]:
+        return dict(zip(ids, map(str, nodes[name].tolist()), strict=True))
+
+    geoms = nodes.geometry.to_numpy()
+    lines = edges.geometry.to_numpy()
+    coords = shapely.get_coordinates(lines)
+    cuts = np.cumsum(shapely.get_num_coordinates(lines))[:-1]
     return _Tables(
-        kind={str(k): str(v) for k, v in nodes["kind"].items()},
-        country={str(k): str(v) for k, v in nodes["country"].items()},
-        country_b={str(k): str(v) for k, v in nodes["country_b"].items()},
-        xy={str(k): (g.x, g.y) for k, g in nodes.geometry.items()},
-        edge_id=tuple(str(e) for e in edges.index),
-        edge_u=tuple(str(u) for u in edges["u"]),
-        edge_countries=tuple(tuple(c) for c in edges["countries"]),
-        edge_coords=tuple(tuple(g.coords) for g in edges.geometry),
-    )
+        kind=column("kind"),
+        country=column("country"),
+        country_b=column("country_b"),
+        xy=dict(zip(ids, zip(shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist(),
+                             strict=True), strict=True)),
+        edge_id=tuple(str(e) for e in edges.index.tolist()),
+        edge_u=tuple(str(u) for u in edges["u"].tolist()),
+        edge_countries=tuple(tuple(c) for c in edges["countries"].tolist()),
+        edge_coords=tuple(tuple(map(tuple, c.tolist())) for c in np.split(coords, cuts)),
+    )  # fmt: skip
 
 
 def _legs_from_edges(
@@ -813,6 +853,8 @@ def _cached_air(
     no_landing: frozenset[str],
 ) -> airspace.AirRoute | None:
     """Air routes are pure functions of their inputs: memoise them across plans."""
+    from corridor import airspace
+
     try:
         return airspace.air_route(
             orig, dest, closed=closed, caspian="open" if caspian == "open" else "partitioned",
