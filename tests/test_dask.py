@@ -71,6 +71,15 @@ def test_monte_carlo_odds_on_dask_equal_in_process(threads: str) -> None:
     assert here.combinations == 120_000  # three chunks of draws
 
 
+def test_exact_odds_on_dask_equal_in_process(threads: str) -> None:
+    scen = GROUND.replace(
+        stances={"AZE": "hostile", "TUR": "hostile"}, probabilities={"GEO": 0.6, "IRN": 0.5}
+    )
+    there = odds.odds(scen, dask=threads)
+    assert there.method == "exact"
+    assert there.to_dict() == odds.odds(scen).to_dict()
+
+
 def test_multiprocess_local_cluster_equals_in_process() -> None:
     here = analysis.sweep(GROUND, ["GEO", "IRN"])
     pd.testing.assert_frame_equal(
