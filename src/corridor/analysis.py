@@ -276,6 +276,7 @@ def sweep(
     *,
     network: TransitNetwork | None = None,
     progress: Callable[[int, int], None] | None = None,
+    with_routes: bool = False,
 ) -> pd.DataFrame:
     """Every combination of closing ``countries`` (2^n what-ifs) for every pair of ``base``.
 
@@ -294,6 +295,9 @@ def sweep(
         Network (default: the shipped one).
     progress
         Called as ``progress(done, total)`` after each combination.
+    with_routes
+        Add a ``route`` column with the best :class:`~corridor.routing.Route` (or
+        ``None``), for drawing (the what-if explorer page, :func:`corridor.maps.explore`).
 
     Returns
     -------
@@ -350,6 +354,7 @@ def sweep(
                     "hours": found.hours if found else math.nan,
                     "corridor": " > ".join(found.countries) if found else "",
                     "modes": "+".join(found.modes) if found else "",
+                    **({"route": found} if with_routes else {}),
                 }
             )
         if progress is not None:
