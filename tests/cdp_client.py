@@ -119,6 +119,8 @@ class Browser:
 
     def open(self, url: str) -> float:
         """Navigate to ``url``, wait for the load event; return the seconds it took."""
+        self.send("Page.navigate", url="about:blank")  # a fragment change alone would not reload
+        self.wait_for("Page.loadEventFired")
         self.events.clear()
         t0 = time.perf_counter()
         self.send("Page.navigate", url=url)

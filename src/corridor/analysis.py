@@ -16,8 +16,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
-from corridor import airspace, borders, geo
+from corridor import airspace, borders
 from corridor._errors import ScenarioError
 from corridor.network import TransitNetwork, find_place, load_network
 from corridor.routing import (
@@ -250,8 +251,13 @@ def _touches(ctx: _Context, route: Route, state: str) -> bool:
                 states=tuple(sorted(set(airspace.DEFAULT_CANDIDATES) | {state})),
             )
             if state in graph.states:
-                line = geo.to_crs(leg.geometry, "EPSG:4326", graph.crs)
-                if graph.obstacles[graph.states.index(state)].intersects(line):
+                i = graph.states.index(state)
+                if _far_apart(leg.geometry.bounds, graph.exact[i].bounds):
+                    continue  # cheap test first: the leg is nowhere near this airspace
+                xy = shapely.get_coordinates(leg.geometry)
+                gx, gy = graph.to_gnomonic.transform(xy[:, 0], xy[:, 1])
+                line = shapely.set_coordinates(leg.geometry, np.column_stack([gx, gy]))
+                if graph.obstacles[i].intersects(line):
                     return True
             continue
         for eid in leg.edges:
@@ -261,6 +267,16 @@ def _touches(ctx: _Context, route: Route, state: str) -> bool:
         if state in leg.countries:
             return True
     return False
+
+
+def _far_apart(a: tuple[float, ...], b: tuple[float, ...], margin_deg: float = 1.0) -> bool:
+    """Whether two lon/lat bounding boxes are more than ``margin_deg`` apart."""
+    return (
+        a[2] < b[0] - margin_deg
+        or a[0] > b[2] + margin_deg
+        or a[3] < b[1] - margin_deg
+        or a[1] > b[3] + margin_deg
+    )
 
 
 def _edge_position(net: TransitNetwork, eid: str) -> int:

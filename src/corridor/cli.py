@@ -85,15 +85,16 @@ def where(point: tuple[float, float], caspian: str) -> None:
 
 @cli.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write a map.")
-def geography(out: Path | None) -> None:
+@click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN (the map needs the internet).")
+def geography(out: Path | None, cdn: bool) -> None:
     """Summarise the geography layer: countries, neighbours, seas, airspace."""
     try:
-        _geography_summary(out)
+        _geography_summary(out, inline=not cdn)
     except CorridorError as exc:
         raise _Failure(exc) from None
 
 
-def _geography_summary(out: Path | None) -> None:
+def _geography_summary(out: Path | None, *, inline: bool = True) -> None:
     from corridor import borders, geo
 
     gdf = borders.load_borders()
@@ -111,7 +112,7 @@ def _geography_summary(out: Path | None) -> None:
         from corridor import maps
         from corridor._io import atomic_write_text
 
-        atomic_write_text(out, maps.geography_map().get_root().render())
+        atomic_write_text(out, maps.geography_map(inline_assets=inline).get_root().render())
         click.echo(f"wrote {out}")
 
 
@@ -546,9 +547,11 @@ def map_command(out: Path, cdn: bool, with_chokepoints: bool, **options: Any) ->
 
 
 def _register_subcommands() -> None:
+    from corridor._cli_explore import register_cli as register_explore
     from corridor.osm import register_cli
 
     register_cli(cli)
+    register_explore(cli)
 
 
 _register_subcommands()

@@ -38,6 +38,7 @@ from corridor.maps._assets import inline_assets, save
 from corridor.maps._layers import display_geometry, worst_stance
 from corridor.maps._render import compare, geography_map, render, render_scenario
 from corridor.maps._style import DISPLAY_TOLERANCE_DEG, MODE_STYLES, ROUTE_COLOURS, STANCE_COLOURS
+from corridor.maps.explore import explore
 
 __all__ = [
     "DISPLAY_TOLERANCE_DEG",
@@ -46,6 +47,7 @@ __all__ = [
     "STANCE_COLOURS",
     "compare",
     "display_geometry",
+    "explore",
     "geography_map",
     "inline_assets",
     "render",

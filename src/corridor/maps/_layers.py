@@ -74,9 +74,12 @@ def feature(
     popup: str | None = None,
     label: str | None = None,
     rank: int = 0,
+    code: str | None = None,
 ) -> dict[str, Any]:
     """Build a GeoJSON feature with its style and its (escaped or Markup) texts."""
     props: dict[str, Any] = {"style": dict(style)}
+    if code is not None:
+        props["code"] = code
     for key, value in (("tooltip", tooltip), ("popup", popup), ("label", label)):
         if value:
             props[key] = str(value)
@@ -105,7 +108,7 @@ def frame_features(
     for key, geom in zip(frame.index, frame.geometry, strict=True):
         tooltip, popup = text.get(str(key), ("", ""))
         mapped = shapely.geometry.mapping(geom)
-        out.append(feature(mapped, style, tooltip=tooltip, popup=popup))
+        out.append(feature(mapped, style, tooltip=tooltip, popup=popup, code=str(key)))
     return out
 
 
@@ -171,17 +174,21 @@ def country_layer(scenario: Scenario, names: Names, *, fill_opacity: float) -> f
         stances = [(m, scenario.stance(str(code), m).value) for m in STANCE_MODES]
         popup = macro("stance_popup", country, stances)
         features.append(
-            feature(shapely.geometry.mapping(geom), style, tooltip=tooltip, popup=popup)
+            feature(
+                shapely.geometry.mapping(geom), style, tooltip=tooltip, popup=popup, code=str(code)
+            )
         )
     geojson(features, pane="corridor-countries").add_to(group)
     return group
 
 
-def closed_airspace_layer(scenario: Scenario, names: Names) -> folium.FeatureGroup:
+def closed_airspace_layer(
+    scenario: Scenario, names: Names, *, name: str | None = None
+) -> folium.FeatureGroup:
     """Territorial airspace closed by the scenario, hatched."""
     frame = closed_airspace(scenario)
     shown = display_geometry(frame)
-    group = folium.FeatureGroup(name=f"Closed airspace ({len(frame)} states)")
+    group = folium.FeatureGroup(name=name or f"Closed airspace ({len(frame)} states)")
     style = {
         "color": S.CLOSED,
         "weight": 1.2,
