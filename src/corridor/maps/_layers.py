@@ -112,16 +112,32 @@ def frame_features(
     return out
 
 
-def base_layer() -> folium.FeatureGroup:
-    """Offline basemap from the shipped Natural Earth borders: land on a sea background."""
+#: Dissolved land per borders table; the table is kept so that its id is not reused.
+_LAND: dict[int, tuple[gpd.GeoDataFrame, dict[str, Any]]] = {}
+
+
+def _land() -> dict[str, Any]:
+    """GeoJSON of the dissolved, simplified land (cached per loaded borders table)."""
     countries = _borders.load_borders()
+    cached = _LAND.get(id(countries))
+    if cached is not None and cached[0] is countries:
+        return cached[1]
     land = shapely.union_all(countries.geometry.values)
     land = shapely.set_precision(
         shapely.simplify(land, S.BASE_TOLERANCE_DEG, preserve_topology=True), S.COORD_GRID
     )
+    mapped: dict[str, Any] = shapely.geometry.mapping(land)
+    if len(_LAND) >= 4:
+        _LAND.clear()
+    _LAND[id(countries)] = (countries, mapped)
+    return mapped
+
+
+def base_layer() -> folium.FeatureGroup:
+    """Offline basemap from the shipped Natural Earth borders: land on a sea background."""
     style = {"color": "#8c8c80", "weight": 0.8, "fillColor": S.LAND, "fillOpacity": 1.0}
     group = folium.FeatureGroup(name="Basemap: Natural Earth land (offline)", overlay=False)
-    feats = [feature(shapely.geometry.mapping(land), style)]
+    feats = [feature(_land(), style)]
     geojson(feats, pane="corridor-base").add_to(group)
     return group
 
