@@ -21,6 +21,10 @@ rebuild: a query filters edges with two integer operations, links the origin and
 destination to the vertices they see, and runs Dijkstra on a sparse matrix
 (:func:`scipy.sparse.csgraph.dijkstra`).
 
+The graph is built once per parameter set and kept in memory and on disk
+(:mod:`corridor._aircache`: ``.npz`` arrays with a JSON key, no pickle), so a new
+process loads it in milliseconds instead of rebuilding it.
+
 Every returned route is sampled every 2 km along its geodesic segments and checked
 against the full-resolution closed airspace; a violation raises instead of
 returning a route that breaks a closure.
@@ -32,7 +36,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -40,7 +44,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
-from corridor import borders, geo
+from corridor import _airexact, borders, geo
 from corridor._errors import NoRouteError
 
 if TYPE_CHECKING:
@@ -157,6 +161,7 @@ class AirGraph:
     edge_km: NDArray[np.float64]
     edge_cross: NDArray[np.uint64]  # mask of states each edge crosses
     exact: tuple[BaseGeometry, ...]  # full-resolution airspace per state, EPSG:4326, prepared
+    fine: tuple[BaseGeometry, ...] = ()  # per state, gnomonic: see corridor._airexact
 
     @cached_property
     def to_gnomonic(self) -> Transformer:
@@ -215,6 +220,68 @@ def build_air_graph(
 def _build_cached(
     caspian: borders.CaspianRule, states: tuple[str, ...], clearance_km: float, tolerance_km: float
 ) -> AirGraph:
+    """Return the graph from memory, else from the on-disk cache, else build and cache it."""
+    from corridor import _aircache
+
+    key = _aircache.graph_key(caspian, states, clearance_km, tolerance_km, GNOMONIC_CENTRE)
+    arrays = _aircache.load_graph(key, len(states))
+    if arrays is not None:
+        logger.info("air graph: loaded %s", _aircache.cache_file(key).name)
+        return _graph_from_arrays(caspian, states, clearance_km, tolerance_km, arrays)
+    graph = _build_graph(caspian, states, clearance_km, tolerance_km)
+    _aircache.save_graph(key, _graph_arrays(graph))
+    return graph
+
+
+def _graph_arrays(graph: AirGraph) -> dict[str, NDArray[Any]]:
+    from corridor import _aircache
+
+    names = ("xy", "lonlat", "owner", "inside", "edge_u", "edge_v", "edge_km", "edge_cross")
+    arrays: dict[str, NDArray[Any]] = {k: getattr(graph, k) for k in names}
+    arrays.update(_aircache.encode_geometries(graph.obstacles))
+    arrays.update(_aircache.encode_geometries(graph.fine, prefix="fine"))
+    return arrays
+
+
+def _graph_from_arrays(
+    caspian: borders.CaspianRule,
+    states: tuple[str, ...],
+    clearance_km: float,
+    tolerance_km: float,
+    arrays: dict[str, NDArray[Any]],
+) -> AirGraph:
+    from corridor import _aircache
+
+    obstacles = _aircache.decode_geometries(arrays["obstacle_wkb"], arrays["obstacle_offsets"])
+    fine = _aircache.decode_geometries(arrays["fine_wkb"], arrays["fine_offsets"])
+    shapely.prepare(obstacles)
+    zones = borders.load_airspace(caspian)
+    exact = tuple(zones.geometry[s] for s in states)
+    for g in exact:
+        shapely.prepare(g)
+    return AirGraph(
+        caspian=caspian,
+        states=states,
+        crs=geo.gnomonic_crs(*GNOMONIC_CENTRE),
+        clearance_km=clearance_km,
+        tolerance_km=tolerance_km,
+        obstacles=tuple(obstacles),
+        xy=arrays["xy"],
+        lonlat=arrays["lonlat"],
+        owner=arrays["owner"],
+        inside=arrays["inside"],
+        edge_u=arrays["edge_u"],
+        edge_v=arrays["edge_v"],
+        edge_km=arrays["edge_km"],
+        edge_cross=arrays["edge_cross"],
+        exact=exact,
+        fine=tuple(fine),
+    )
+
+
+def _build_graph(
+    caspian: borders.CaspianRule, states: tuple[str, ...], clearance_km: float, tolerance_km: float
+) -> AirGraph:
     logger.info("building air visibility graph over %d states (%s)", len(states), caspian)
     crs = geo.gnomonic_crs(*GNOMONIC_CENTRE)
     zones = borders.load_airspace(caspian)
@@ -224,6 +291,7 @@ def _build_cached(
     tol_m, clr_m = tolerance_km * 1000.0, clearance_km * 1000.0
     projected = [geo.to_crs(shapely.segmentize(g, 0.05), "EPSG:4326", crs) for g in exact]
     obstacles = [_obstacle(g, tol_m, clr_m) for g in projected]
+    fine = tuple(_obstacle(g, min(_airexact.FINE_TOLERANCE_M, tol_m), clr_m) for g in projected)
     _protect_gaps(projected, obstacles, tol_m, clr_m)
     frame = _outside_frame(crs)
     xy, owner, prev_xy, next_xy = _convex_vertices(obstacles)
@@ -280,6 +348,7 @@ def _build_cached(
         edge_km=np.asarray(edge_km, dtype=np.float64),
         edge_cross=cross,
         exact=exact,
+        fine=fine,
     )
 
 
@@ -645,7 +714,15 @@ def _search(
     pts = [(o.lon, o.lat)]
     pts += [(float(graph.lonlat[i, 0]), float(graph.lonlat[i, 1])) for i in chain[1:-1]]
     pts.append((d.lon, d.lat))
+    tight = _airexact.refine(graph, pts, closed_idx)
+    if tight is not None and _path_km(tight) <= _path_km(pts):
+        return tight
     return pts
+
+
+def _path_km(pts: list[tuple[float, float]]) -> float:
+    xy = np.asarray(pts, dtype=np.float64)
+    return float(geo.distance_km(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]).sum())
 
 
 def _blocked(

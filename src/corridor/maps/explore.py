@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import folium
+import numpy as np
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
@@ -109,7 +110,7 @@ def explore(
     >>> page = maps.explore("armenia-2020", ["GEO", "IRN", "AZE"])  # doctest: +SKIP
     >>> maps.save(page, "maps/explore.html")  # doctest: +SKIP
     """
-    from corridor.analysis import sweep
+    from corridor import _sweep
     from corridor.network import load_network
     from corridor.routing import plan
     from corridor.scenario import Scenario, load_scenario
@@ -130,30 +131,26 @@ def explore(
     net = network if network is not None else load_network()
     names = names_of(net)
     base_plan = plan(base, network=net)
-    table = sweep(base, states, network=net, with_routes=True)
-
-    pair_keys = list(dict.fromkeys(zip(table["origin"], table["destination"], strict=True)))
+    # the sweep's engine (corridor.analysis.sweep): per pair, each distinct route once and
+    # the index of the best one for every closure set (bit k: states[k] refuses passage)
+    prepared = _sweep.setup(base, states, net, max_states=MAX_STATES)
+    levels = _sweep.Levels.of(len(prepared.states))
+    results = [_sweep.resolve_pair(engine, levels) for engine in prepared.engines()]
+    pair_keys = [(o.label, d.label) for o, d in prepared.pairs]
     n_pairs = len(pair_keys)
     colours = {key: S.ROUTE_COLOURS[i % len(S.ROUTE_COLOURS)] for i, key in enumerate(pair_keys)}
-    index = {code: k for k, code in enumerate(states)}
-    best = [-1] * ((1 << len(states)) * n_pairs)
+    ids = np.column_stack([r.ids for r in results])  # (2^n, pairs)
     routes: list[dict[str, Any]] = []
-    seen: dict[Any, int] = {}
     styles: dict[str, int] = {}
     drawn: list[Route] = []
-    for p_idx, key in enumerate(pair_keys):
-        rows = table[(table["origin"] == key[0]) & (table["destination"] == key[1])]
-        for closed, route in zip(rows["closed"], rows["route"], strict=True):
-            bits = sum(1 << index[c] for c in closed.split("+") if c)
-            if route is None:
-                continue
-            sig = route.signature
-            if sig not in seen:
-                seen[sig] = len(routes)
-                title = names.pair(*key)
-                routes.append(_route_data(route, names, colours[key], styles, title))
-                drawn.append(route)
-            best[bits * n_pairs + p_idx] = seen[sig]
+    offset = []
+    for key, result in zip(pair_keys, results, strict=True):
+        offset.append(len(routes))
+        for route in result.routes:
+            routes.append(_route_data(route, names, colours[key], styles, names.pair(*key)))
+            drawn.append(route)
+    best = np.where(ids >= 0, ids + np.asarray(offset, dtype=np.int64), -1)
+    best_list = [int(x) for x in best.ravel()]
 
     base_why = {}
     by_key = {(p.origin, p.destination): p for p in base_plan.pairs}
@@ -172,7 +169,7 @@ def explore(
         "pairs": [{"label": names.pair(*k), "colour": colours[k]} for k in pair_keys],
         "routes": routes,
         "styles": [json.loads(k) for k in styles],
-        "best": best,
+        "best": best_list,
         "base_why": base_why,
         "base_airspace": sorted(base_closed),
         "hostile_fill": S.STANCE_COLOURS[Stance.HOSTILE],
