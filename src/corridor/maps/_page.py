@@ -120,8 +120,8 @@ def why_not_html(label: str, why: WhyNot | None, names: Names) -> str:
     return macro("why_not", label, why.reason, restore)
 
 
-def panel_html(plan: Plan, names: Names) -> str:
-    """Panel of a plan: pairs with a route, why-not boxes, scenario description."""
+def panel_html(plan: Plan, names: Names, *, pairs: str = "") -> str:
+    """Panel of a plan: summary, ``pairs`` (HTML), why-not boxes, scenario description."""
     scen = plan.scenario
     blocks = [
         Markup(why_not_html(names.pair(p.origin, p.destination), p.why_not, names))
@@ -134,6 +134,7 @@ def panel_html(plan: Plan, names: Names) -> str:
         scen.date,
         sum(p.feasible for p in plan.pairs),
         len(plan.pairs),
+        Markup(pairs),
         blocks,
         scen.description,
         list(scen.sources),

@@ -97,13 +97,17 @@ def render(
     for layer in layers:
         if layer is not None:
             layer.add_to(fmap)
-    extra = P.pairs_legend(plan.pairs, names, colours)
+    pairs = P.pairs_legend(plan.pairs, names, colours)  # in the panel: the legend stays short
+    extra = ""
     if restored_layer is not None:
         extra += P.legend_row(P.line_sample({"weight": 3}, "#5f6368"), "if a closure were lifted")
     if highlight:
         extra += P.legend_row(P.dot(S.CHOKE_STYLE), "chokepoint")
     title = P.title_text(scen.name, scen.date)
-    P.add_boxes(fmap, title=title, panel=P.panel_html(plan, names), legend=P.legend_html(extra))
+    panel = P.panel_html(plan, names, pairs=pairs)
+    n_ok = sum(p.feasible for p in plan.pairs)
+    label = f"Summary: {n_ok} of {len(plan.pairs)} pairs have a route"  # seen while collapsed
+    P.add_boxes(fmap, title=title, panel=panel, legend=P.legend_html(extra), panel_label=label)
     restored = [r for p in plan.pairs if p.why_not for r in p.why_not.restored_routes]
     endpoints = [x for p in plan.pairs for x in (p.origin, p.destination)]
     bounds = P.bounds_of([*plan.routes, *restored], endpoints, names)
