@@ -45,7 +45,9 @@ class Browser:
             msg = "headless Chromium is not installed"
             raise RuntimeError(msg)
         self.timeout = timeout
-        self._profile = tempfile.TemporaryDirectory(prefix="corridor-cdp-")
+        self._profile = tempfile.TemporaryDirectory(
+            prefix="corridor-cdp-", ignore_cleanup_errors=True
+        )
         profile = Path(self._profile.name)
         self._proc = subprocess.Popen(
             [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],

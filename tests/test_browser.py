@@ -164,7 +164,7 @@ def test_desktop_shows_boxes_and_fits_beside_them(browser: Browser, pages: dict[
     panel = _rect(browser, "#corridor-panel")
     assert panel is not None
     yerevan = browser.js(
-        "(() => { const p = corridorPage.map.latLngToContainerPoint([40.18, 44.51]);"
+        "(() => { const p = corridorPage.map.latLngToContainerPoint([40.1777, 44.5126]);"
         " return [p.x, p.y]; })()"
     )
     assert yerevan[0] > panel["right"]  # the data is not under the panel
@@ -221,6 +221,24 @@ def test_layer_control_and_popups_work(browser: Browser, pages: dict[str, Path])
     assert ["Basemap: Natural Earth land (offline)", True] in bases
     assert ["Basemap: OpenStreetMap (online)", False] in bases
     assert browser.errors() == []
+
+
+def test_places_are_drawn_above_the_countries(browser: Browser, pages: dict[str, Path]) -> None:
+    _open(browser, pages["armenia-2020"], "desktop")
+    dots = browser.js(
+        "Array.from(document.querySelectorAll('.leaflet-corridor-points-pane path'))"
+        ".map(p => [p.getAttribute('fill'), p.getAttribute('stroke')])"
+    )
+    assert len(dots) >= 9  # 6 endpoints and the crossings, ports and airports used
+    assert ["#111111", "#ffffff"] in dots  # an origin/destination: filled black, white ring
+    # the topmost element at Yerevan's marker is the marker, not a country fill
+    top = browser.js(
+        "(() => { const p = corridorPage.map.latLngToContainerPoint([40.1777, 44.5126]);"
+        " const r = corridorPage.map.getContainer().getBoundingClientRect();"
+        " const e = document.elementFromPoint(r.left + p.x, r.top + p.y);"
+        " return e.closest('.leaflet-pane').className; })()"
+    )
+    assert "corridor-points" in top
 
 
 FRAGMENTS = (

@@ -90,7 +90,10 @@ def feature(
 
 def geojson(features: list[dict[str, Any]], *, pane: str, points: bool = False) -> folium.GeoJson:
     """One GeoJSON layer whose features carry their own style, tooltip and popup."""
-    marker = folium.CircleMarker(radius=5, pane=pane) if points else None
+    marker = None
+    if points:
+        marker = folium.CircleMarker(radius=5, fill=True)
+        marker.options["pane"] = pane  # folium drops it; without it points sit under the fills
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         on_each_feature=S.BIND,

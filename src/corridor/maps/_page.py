@@ -227,8 +227,6 @@ def finish(fmap: folium.Map, bounds: list[list[float]], *, inline: bool) -> foli
     from corridor.maps._assets import inline_assets
 
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    # a first view for pages whose script does not run (the script refits beside the boxes)
-    fmap.fit_bounds(bounds)
     add_behaviour(fmap, bounds)
     if inline:
         inline_assets(fmap)
