@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from pyproj import Geod
 
 from corridor import osm, settings
+from corridor._cache import CacheWarning
 from corridor._errors import (
     CorridorError,
     DataError,
@@ -382,8 +383,10 @@ def test_graphml_round_trip_and_array_cache(tmp_path: Path, roads: osm.RoadGraph
     assert not osm.load_roads(path, speeds={"trunk": 50}).from_cache  # other speeds
     assert osm.load_roads(path, cache=False).from_cache is False
 
-    npz.write_bytes(b"garbage")  # a corrupt cache is rebuilt, not an error
-    assert not osm.load_roads(path).from_cache and osm.load_roads(path).from_cache
+    npz.write_bytes(b"garbage")  # a corrupt cache is rebuilt with a warning, not an error
+    with pytest.warns(CacheWarning, match="invalid cache file"):
+        assert not osm.load_roads(path).from_cache
+    assert osm.load_roads(path).from_cache
 
 
 def test_extracts_get_no_cache_by_default(tmp_path: Path) -> None:
@@ -542,3 +545,23 @@ def test_cli_fetch_says_it_needs_the_internet(app: click.Group) -> None:
     assert "osm load" in result.output
     bad = CliRunner().invoke(app, ["osm", "fetch", "--bbox", "1,2,3"])
     assert bad.exit_code == 2 and "W,S,E,N" in bad.output
+
+
+@pytest.mark.parametrize("weight", ["travel_time", "length"])
+def test_early_stop_search_matches_networkx_for_near_and_far_pairs(weight: osm.Weight) -> None:
+    roads = osm.load_roads(PBF)
+    G = roads.G
+    nodes = sorted(G.nodes)
+    start = nodes[0]
+    dist = nx.single_source_dijkstra_path_length(G, start, weight=weight)
+    ranked = sorted(dist, key=lambda n: dist[n])
+    # the nearest, a middle and the farthest reachable node: one bounded round or several
+    for end in (ranked[1], ranked[len(ranked) // 2], ranked[-1]):
+        route = osm.shortest_path(
+            roads,
+            (G.nodes[start]["x"], G.nodes[start]["y"]),
+            (G.nodes[end]["x"], G.nodes[end]["y"]),
+            weight=weight,
+        )
+        got = route.hours * 3600 if weight == "travel_time" else route.length_km * 1000
+        assert got == pytest.approx(dist[end], rel=1e-9)

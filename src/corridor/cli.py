@@ -280,6 +280,19 @@ def _print_plan(result: Any) -> None:
                 )
 
 
+def _routes_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Check ``route --out`` names a format write_routes knows, before any work (callback)."""
+    if value is None:
+        return None
+    from corridor.export import route_format
+
+    try:
+        route_format(value)
+    except CorridorError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    return value
+
+
 @cli.command()
 @_scenario_options
 @click.option(
@@ -294,9 +307,17 @@ def _print_plan(result: Any) -> None:
 @click.option(
     "--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), help="Write an HTML map."
 )
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_routes_file,
+    help="Write the routes as GeoJSON (.geojson), GeoPackage (.gpkg) or GeoParquet (.parquet).",
+)
 def route(
     as_json: bool,
     map_path: Path | None,
+    out_path: Path | None,
     osm_path: Path | None,
     close_osm_node: tuple[int, ...],
     close_osm_way: tuple[int, ...],
@@ -348,6 +369,12 @@ def route(
             raise _Failure(exc) from None
         if not as_json:
             click.echo(f"wrote {map_path}")
+    if out_path is not None:
+        from corridor import export
+
+        export.write_routes(result, out_path)
+        if not as_json:
+            click.echo(f"wrote {out_path}")
     if not result.feasible:
         raise click.exceptions.Exit(EXIT_NO_ROUTE)
 
@@ -584,6 +611,9 @@ class _LazyCommand(click.Command):
 
 def _register_subcommands() -> None:
     cli.add_command(_LazyCommand("osm", "corridor.osm:osm_cli"))
+    from corridor._cli_lift import register_cli as register_lift  # light: click only
+
+    register_lift(cli)
 
 
 _register_subcommands()

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import logging
-import pickle
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -35,7 +34,7 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 
-from corridor import borders, geo, settings
+from corridor import _cache, borders, geo, settings
 from corridor._errors import DataError, RegionError, UnknownPlaceError
 from corridor._io import atomic_write_bytes
 
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EDGE_MODES",
+    "GRAPHML_NODE_DTYPES",
     "NODE_KINDS",
     "STATUSES",
     "TERRITORIES",
@@ -55,6 +55,7 @@ __all__ = [
     "find_place",
     "load_network",
     "refined_network",
+    "save_graphml",
 ]
 
 logger = logging.getLogger("corridor")
@@ -193,6 +194,69 @@ class TransitNetwork:
         return G
 
 
+# --------------------------------------------------------------------------- GraphML
+
+#: What ``osmnx.load_graphml`` needs to read :func:`save_graphml` files: corridor node
+#: ids are names (``"yerevan"``), not OSM integers, so keep them as strings.
+GRAPHML_NODE_DTYPES: dict[str, Any] = {"osmid": str}
+
+
+def save_graphml(net: TransitNetwork, path: str | Path) -> Path:
+    """Write the network as GraphML that networkx and osmnx both read back, atomically.
+
+    The graph is :meth:`TransitNetwork.to_networkx` (every edge in both
+    directions, osmnx-style ``x``, ``y``, ``length`` in metres and
+    ``travel_time`` in seconds) with the ``countries`` tuples joined by ``;``
+    (GraphML has no list type) and the edge id in ``edge_id`` (osmnx drops an
+    edge attribute named ``id``). As in osmnx's own files every attribute is
+    text: ``networkx.read_graphml`` returns strings, ``osmnx.load_graphml``
+    converts ``x``, ``y``, ``length`` and ``travel_time`` to floats.
+
+    Parameters
+    ----------
+    net
+        The network, e.g. from :func:`load_network`.
+    path
+        Destination ``.graphml`` file.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    Read it back with either library (osmnx needs the string node ids)::
+
+        import networkx as nx, osmnx as ox
+        G = nx.read_graphml(path)                 # node ids are str by default
+        G = ox.load_graphml(path, node_dtypes=GRAPHML_NODE_DTYPES)  # {"osmid": str}
+    """
+    import io
+
+    import networkx as nx
+
+    if not isinstance(net, TransitNetwork):
+        msg = f"expected a corridor TransitNetwork, got {type(net).__name__}"
+        raise TypeError(msg)
+    G = net.to_networkx()
+    for _, _, data in G.edges(data=True):
+        data["countries"] = ";".join(data["countries"])
+        data["edge_id"] = data.pop("id")  # osmnx drops an edge attribute called "id"
+    attr_dicts = [d for _, d in G.nodes(data=True)] + [d for *_, d in G.edges(data=True)]
+    for data in attr_dicts:
+        for key, value in list(data.items()):
+            data[key] = "" if value is None else _graphml_text(value)
+    G.graph = {k: _graphml_text(v) for k, v in G.graph.items()}
+    buffer = io.BytesIO()
+    nx.write_graphml(G, buffer)
+    return atomic_write_bytes(path, buffer.getvalue())
+
+
+def _graphml_text(value: Any) -> str:
+    """Return a value as osmnx stores it in GraphML: text (floats with full precision)."""
+    return repr(float(value)) if isinstance(value, float | np.floating) else str(value)
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -236,25 +300,84 @@ def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> TransitNe
         if mtime < 0:
             msg = f"network file {path / name} does not exist"
             raise DataError(msg)
-    digest = hashlib.sha256()
-    for name in _FILES:
-        digest.update((path / name).read_bytes())
-    digest.update(borders._borders_path().read_bytes())
-    cache = settings.cache_folder / f"network-v{_CACHE_VERSION}-{digest.hexdigest()[:16]}.pickle"
-    if settings.use_cache and cache.exists():
-        try:
-            with cache.open("rb") as fh:
-                net: TransitNetwork = pickle.load(fh)
-            return net
-        except Exception:
-            logger.warning("ignoring unreadable network cache %s", cache)
+    key = _cache.data_key(
+        _CACHE_VERSION, *(path / name for name in _FILES), borders._borders_path()
+    )
+    if settings.use_cache:
+        cached = _read_cache(key)
+        if cached is not None:
+            return cached
     net = _build(path)
     if settings.use_cache:
-        try:
-            atomic_write_bytes(cache, pickle.dumps(net, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as exc:
-            logger.warning("could not write network cache %s: %s", cache, exc)
+        _write_cache(net, key)
     return net
+
+
+_TUPLE_COLUMNS = ("countries", "territories")
+
+
+def _write_cache(net: TransitNetwork, key: str) -> None:
+    """Store the network as GeoParquet frames plus an npz of its arrays (never pickle)."""
+    edges = net.edges.copy()
+    for col in _TUPLE_COLUMNS:
+        edges[col] = [";".join(t) for t in edges[col]]
+    meta = {"key": key}
+    arrays = {name: getattr(net, name) for name in _ARRAY_NAMES}
+    arrays["countries"] = np.asarray(net.countries, dtype=str)
+    arrays["node_ids"] = np.asarray(net.node_ids, dtype=str)
+    _cache.save_frame(_cache.cache_path("network-nodes", key, ".parquet"), net.nodes, meta)
+    _cache.save_frame(_cache.cache_path("network-edges", key, ".parquet"), edges, meta)
+    _cache.save_arrays(_cache.cache_path("network-arrays", key, ".npz"), arrays, meta)
+
+
+_ARRAY_NAMES = ("edge_u", "edge_v", "edge_km", "edge_hours", "edge_mode", "edge_mask")
+
+
+def _read_cache(key: str) -> TransitNetwork | None:
+    """Load a cached network, or None when any part is missing, stale or inconsistent."""
+    meta = {"key": key}
+    arrays = _cache.load_arrays(_cache.cache_path("network-arrays", key, ".npz"), meta)
+    nodes = _cache.load_frame(_cache.cache_path("network-nodes", key, ".parquet"), meta)
+    edges = _cache.load_frame(_cache.cache_path("network-edges", key, ".parquet"), meta)
+    if arrays is None or nodes is None or edges is None:
+        return None
+    if not isinstance(nodes, gpd.GeoDataFrame) or not isinstance(edges, gpd.GeoDataFrame):
+        return None
+    node_ids = tuple(str(n) for n in arrays["node_ids"])
+    m = len(edges)
+    consistent = (
+        tuple(str(n) for n in nodes.index) == node_ids
+        and all(arrays[name].shape == (m,) for name in _ARRAY_NAMES)
+        and set(_ARRAY_NAMES) | {"countries", "node_ids"} == set(arrays)
+        and all(c in edges.columns for c in _TUPLE_COLUMNS)
+    )
+    if consistent:
+        n = len(node_ids)
+        consistent = bool(
+            ((arrays["edge_u"] >= 0) & (arrays["edge_u"] < n)).all()
+            and ((arrays["edge_v"] >= 0) & (arrays["edge_v"] < n)).all()
+        )
+    if not consistent:
+        warnings.warn(
+            "ignoring inconsistent network cache (frames and arrays disagree); rebuilding it",
+            _cache.CacheWarning,
+            stacklevel=2,
+        )
+        return None
+    for col in _TUPLE_COLUMNS:
+        edges[col] = [tuple(s.split(";")) if s else () for s in edges[col]]
+    return TransitNetwork(
+        nodes=nodes,
+        edges=edges,
+        countries=tuple(str(c) for c in arrays["countries"]),
+        node_ids=node_ids,
+        edge_u=arrays["edge_u"],
+        edge_v=arrays["edge_v"],
+        edge_km=arrays["edge_km"],
+        edge_hours=arrays["edge_hours"],
+        edge_mode=arrays["edge_mode"],
+        edge_mask=arrays["edge_mask"],
+    )
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

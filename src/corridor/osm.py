@@ -31,15 +31,14 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import io
 import itertools
 import json
 import logging
 import os
 import re
 import socket
+import warnings
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,7 +55,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from corridor import geo, settings
+from corridor import _cache, geo, settings
 from corridor._errors import (
     CorridorError,
     DataError,
@@ -64,7 +63,6 @@ from corridor._errors import (
     RegionError,
     UnknownPlaceError,
 )
-from corridor._io import atomic_write_bytes
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -999,29 +997,33 @@ def _cache_key(
 
 
 def _read_array_cache(npz: Path, key: str) -> dict[str, NDArray[Any]] | None:
-    if not npz.is_file():
+    """Return the cached arrays (validated by :mod:`corridor._cache`), or None."""
+    arrays = _cache.load_arrays(npz, {"key": key})
+    if arrays is None:
         return None
-    try:
-        with np.load(npz, allow_pickle=False) as data:
-            if str(data["key"]) != key:
-                logger.info("array cache %s is stale; rebuilding", npz)
-                return None
-            return {name: data[name] for name in data.files}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        logger.info("array cache %s unreadable (%s); rebuilding", npz, exc)
+    m = arrays["edge_u"].shape[0] if "edge_u" in arrays else -1
+    n = arrays["node_ids"].shape[0] if "node_ids" in arrays else -1
+    expected = {*_ARRAY_FIELDS, "name_ids", "name_text", "meta"}
+    if (
+        set(arrays) != expected
+        or any(arrays[f].shape != (n,) for f in ("lon", "lat"))
+        or any(arrays[f].shape != (m,) for f in ("edge_v", "edge_key", "edge_length_m"))
+        or arrays["edge_way_ptr"].shape != (m + 1,)
+        or arrays["geom_ptr"].shape != (m + 1,)
+        or (m and not (arrays["edge_u"].min() >= 0 and arrays["edge_u"].max() < n))
+        or (m and not (arrays["edge_v"].min() >= 0 and arrays["edge_v"].max() < n))
+    ):
+        warnings.warn(
+            f"ignoring inconsistent road array cache {npz}; rebuilding it",
+            _cache.CacheWarning,
+            stacklevel=2,
+        )
         return None
+    return arrays
 
 
 def _write_array_cache(npz: Path, arrays: Mapping[str, NDArray[Any]], key: str) -> bool:
-    buf = io.BytesIO()
-    payload: dict[str, Any] = {**arrays, "key": np.asarray(key)}
-    np.savez(buf, **payload)
-    try:
-        atomic_write_bytes(npz, buf.getvalue())
-    except OSError as exc:
-        logger.warning("could not write the array cache %s: %s", npz, exc)
-        return False
-    return True
+    return _cache.save_arrays(npz, arrays, {"key": key})
 
 
 # --------------------------------------------------------------------------- loading
@@ -1494,11 +1496,9 @@ def shortest_path(
         if closed_node[i]:
             msg = f"the {label} snaps to {roads.describe_node(int(i))}, which is closed"
             raise NoRouteError(msg)
-    from scipy.sparse.csgraph import dijkstra
-
     csr, best = roads._search_form(weight, open_edge)
     orig, dest = int(idx[0]), int(idx[1])
-    dist, pred = dijkstra(csr, directed=True, indices=orig, return_predecessors=True)
+    dist, pred = _search_to(roads, csr, orig, dest, weight)
     if not np.isfinite(dist[dest]):
         msg = (
             f"no road path from ({orig_lonlat[0]:.4f}, {orig_lonlat[1]:.4f}) to "
@@ -1507,6 +1507,46 @@ def shortest_path(
         )
         raise NoRouteError(msg)
     return _route(roads, pred, best, csr, orig, dest, weight, (float(km[0]), float(km[1])))
+
+
+#: First search radius of :func:`shortest_path`, in multiples of the straight-line lower bound,
+#: and the factor it grows by until the target is reached (then one unbounded search).
+_FIRST_RADIUS = 2.0
+_RADIUS_GROWTH = 4.0
+_BOUNDED_ROUNDS = 3
+
+
+def _search_to(
+    roads: RoadGraph, csr: Any, orig: int, dest: int, weight: str
+) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+    """Dijkstra from ``orig`` that stops early once ``dest`` is settled.
+
+    scipy's Dijkstra cannot stop at a target, but it can stop at a cost ``limit``:
+    every node within it gets its exact distance and predecessor. The limit starts
+    at a multiple of a lower bound on the cost to ``dest`` (the geodesic distance
+    between the two nodes, divided by the fastest edge speed for travel time) and
+    grows until ``dest`` is reached; an unreachable ``dest`` ends with one
+    unbounded search, so the answer is always the exact shortest path.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    metres = 1000.0 * float(
+        geo.distance_km(roads.lon[orig], roads.lat[orig], roads.lon[dest], roads.lat[dest])
+    )
+    if weight == "travel_time" and len(roads.edge_time_s):
+        fastest = float(np.max(roads.edge_length_m / roads.edge_time_s))  # metres per second
+        lower = metres / fastest
+    else:
+        lower = metres
+    limit = max(lower, 1.0) * _FIRST_RADIUS
+    for _ in range(_BOUNDED_ROUNDS):
+        dist, pred = dijkstra(
+            csr, directed=True, indices=orig, return_predecessors=True, limit=limit
+        )
+        if np.isfinite(dist[dest]):
+            return dist, pred
+        limit *= _RADIUS_GROWTH
+    return dijkstra(csr, directed=True, indices=orig, return_predecessors=True)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------- refinement
