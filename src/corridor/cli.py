@@ -257,6 +257,18 @@ def _scenario_options(fn: Any) -> Any:
     return fn
 
 
+def _dask_options(fn: Any) -> Any:
+    """``--dask`` and ``--workers`` (run on a dask.distributed cluster)."""
+    fn = click.option(
+        "--workers", type=click.IntRange(min=1), help="Workers of --dask local (default: cores)."
+    )(fn)
+    return click.option(
+        "--dask",
+        metavar="local|tcp://HOST:PORT",
+        help="Run on Dask: a new local cluster, or an existing scheduler (needs corridor[dask]).",
+    )(fn)
+
+
 def _print_plan(result: Any) -> None:
     for pair in result.pairs:
         click.echo(f"{pair.origin} -> {pair.destination}")
@@ -445,7 +457,10 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
 @cli.command()
 @_scenario_options
 @click.option(
-    "--countries", required=True, metavar="ISO3,ISO3,...", help="States to combine (<= 14)."
+    "--countries",
+    required=True,
+    metavar="ISO3,ISO3,...",
+    help="States to combine (<= 20; <= 24 with --dask).",
 )
 @click.option(
     "--out",
@@ -456,10 +471,20 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
 @click.option(
     "--top", type=click.IntRange(1, 10_000), default=15, show_default=True, help="Rows to print."
 )
-def sweep(countries: str, out: Path | None, as_json: bool, top: int, **options: Any) -> None:
+@_dask_options
+def sweep(
+    countries: str,
+    out: Path | None,
+    as_json: bool,
+    top: int,
+    dask: str | None,
+    workers: int | None,
+    **options: Any,
+) -> None:
     """Close every combination of --countries (2^n what-ifs) and rank the harm."""
     from corridor import analysis
 
+    run: dict[str, Any] = {"dask": dask, "workers": workers}
     states = _csv_codes((countries,))
     try:
         base = _build_scenario(**options)
@@ -470,10 +495,10 @@ def sweep(countries: str, out: Path | None, as_json: bool, top: int, **options: 
             with Progress(transient=True) as bar:
                 task = bar.add_task(f"sweeping {total} combinations", total=total)
                 table = analysis.sweep(
-                    base, states, progress=lambda d, t: bar.update(task, completed=d)
+                    base, states, progress=lambda d, t: bar.update(task, completed=d), **run
                 )
         else:
-            table = analysis.sweep(base, states)
+            table = analysis.sweep(base, states, **run)
     except CorridorError as exc:
         raise _Failure(exc) from None
     summary = analysis.sweep_summary(table)
@@ -611,9 +636,11 @@ class _LazyCommand(click.Command):
 
 def _register_subcommands() -> None:
     cli.add_command(_LazyCommand("osm", "corridor.osm:osm_cli"))
-    from corridor._cli_lift import register_cli as register_lift  # light: click only
+    cli.add_command(_LazyCommand("airlift", "corridor._cli_lift:airlift"))
+    cli.add_command(_LazyCommand("deploy", "corridor._cli_lift:deploy"))
+    from corridor._cli_odds import register as register_odds
 
-    register_lift(cli)
+    register_odds(cli)
 
 
 _register_subcommands()
