@@ -94,8 +94,10 @@ def test_render_styles_modes_and_stances(html_2020: str) -> None:
     assert "worst of the scenario" in html_2020  # the legend says how countries are coloured
 
 
-def test_popups_give_route_and_leg_figures(html_2020: str) -> None:
-    assert "1,758 km" in html_2020  # best Vladikavkaz -> Yerevan route
+def test_popups_give_route_and_leg_figures(html_2020: str, plans: dict[str, Plan]) -> None:
+    best = plans["armenia-2020"].pairs[0].best  # Vladikavkaz -> Yerevan
+    assert best is not None
+    assert f"{best.km:,.0f} km" in html_2020
     assert "Conditional" in html_2020 and "Iran (IRN)" in html_2020
     assert "Leg 1: road" in html_2020
     assert "Status" in html_2020 and "as of" in html_2020
