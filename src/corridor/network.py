@@ -979,8 +979,22 @@ def find_place(text: str, network: TransitNetwork | None = None) -> Place:
         return Place(
             nid, str(row["name"]), row.geometry.x, row.geometry.y, nid, str(row["country"])
         )
-    close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
-    names = sorted({str(net.nodes.loc[index[c], "name"]) + f" ({index[c]})" for c in close})
+    # a name's first words ("mozdok" -> "Mozdok Air Base"): taken when only one place has them
+    starts = sorted({nid for name, nid in index.items() if name.startswith(key + " ")})
+    if len(starts) == 1:
+        row = net.nodes.loc[starts[0]]
+        return Place(
+            starts[0],
+            str(row["name"]),
+            row.geometry.x,
+            row.geometry.y,
+            starts[0],
+            str(row["country"]),
+        )
+    close = starts[:5] or [
+        index[c] for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
+    ]
+    names = sorted({str(net.nodes.loc[nid, "name"]) + f" ({nid})" for nid in close})
     hint = (
         f"; did you mean: {', '.join(names)}"
         if names
