@@ -73,7 +73,7 @@ CROSSING_BORDER_KM = 5.0
 #: Airports are joined to the nearest city of their country within this distance.
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5  # 5: sea lanes tagged with territorial seas
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -317,6 +317,7 @@ def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> TransitNe
         *(f"{p.name}" for p in ground_files),
         *ground_files,
         borders._borders_path(),
+        float(settings.territorial_sea_m),  # sea lanes are tagged with the belts
     )
     if settings.use_cache:
         cached = _read_cache(key, path)
@@ -701,17 +702,51 @@ def _annotate(
     xy, which = shapely.get_coordinates(dense, return_index=True)
     located = borders.locate_countries(xy[:, 0], xy[:, 1])
     bounds = np.searchsorted(which, np.arange(len(dense) + 1))
+    water = (edges["mode"].isin(["sea", "ferry"])).to_numpy()
+    sea_codes = _sea_states(edges.geometry.values[water], dense[water])
+    sea_iter = iter(sea_codes)
     for k, mode in enumerate(edges["mode"]):
-        ordered: list[str] = []
-        if mode not in ("sea", "ferry"):  # open water: port countries come with the end nodes
-            ordered = _runs(located[bounds[k] : bounds[k + 1]])
-        countries.append(tuple(ordered))
+        if mode in ("sea", "ferry"):
+            countries.append(next(sea_iter))
+        else:
+            countries.append(tuple(_runs(located[bounds[k] : bounds[k + 1]])))
     territory = nodes["territory"].to_dict()
     territories = [
         tuple(sorted({t for t in (territory.get(u, ""), territory.get(v, "")) if t}))
         for u, v in zip(edges["u"], edges["v"], strict=True)
     ]
     return countries, territories
+
+
+def _sea_states(lines: NDArray[np.object_], dense: NDArray[np.object_]) -> list[tuple[str, ...]]:
+    """States whose land or territorial sea each sea/ferry lane enters, in order along it.
+
+    A coastal state can interdict shipping in its territorial sea (12 nm belt split by median
+    lines, :func:`corridor.borders.load_territorial_seas` under the ``open`` Caspian rule);
+    innocent passage is not assumed for military transit. So a lane is tagged with every state
+    whose land or belt it touches, the terminal ports' states included. Every run counts, even
+    a short clip (no noise filter as on land), and a zone the exact line meets between
+    samples is appended, so no belt the geometry enters can be missed.
+    """
+    if len(lines) == 0:
+        return []
+    xy, which = shapely.get_coordinates(dense, return_index=True)
+    located = borders.locate_airspace(xy[:, 0], xy[:, 1], caspian="open")
+    bounds = np.searchsorted(which, np.arange(len(lines) + 1))
+    tree, zone_of_part = borders._airspace_tree("open")
+    line_idx, part_idx = tree.query(lines, predicate="intersects")
+    met: dict[int, set[str]] = {}
+    for i, j in zip(line_idx, part_idx, strict=True):
+        met.setdefault(int(i), set()).add(str(zone_of_part[j]))
+    out: list[tuple[str, ...]] = []
+    for k in range(len(lines)):
+        ordered: list[str] = []
+        for code in located[bounds[k] : bounds[k + 1]]:
+            if code != borders.INTL and (not ordered or ordered[-1] != code):
+                ordered.append(str(code))
+        missed = sorted(met.get(k, set()) - set(ordered) - {borders.INTL})
+        out.append((*ordered, *missed))
+    return out
 
 
 #: Interior runs shorter than this many ~1 km samples are border noise, not a crossing.
