@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from corridor import airspace, borders, geo
+from corridor._checks import finite_number
 from corridor._errors import ScenarioError
 from corridor.network import TransitNetwork, find_place, load_network
 from corridor.routing import (
@@ -30,7 +31,7 @@ from corridor.routing import (
     _ground_masks,
     plan,
 )
-from corridor.scenario import Scenario, check_places
+from corridor.scenario import Scenario, check_scenario
 
 __all__ = [
     "Chokepoint",
@@ -310,7 +311,7 @@ def sweep(
     if not base.origins or not base.destinations:
         msg = f"scenario {base.name!r} needs at least one origin and one destination"
         raise ScenarioError(msg)
-    check_places(base, lambda p: find_place(p, net))
+    check_scenario(base, net)
     pairs = [
         (find_place(o, net), find_place(d, net))
         for o, d in itertools.product(base.origins, base.destinations)
@@ -434,6 +435,7 @@ def chokepoints(
         ``(chokepoints, corridors)``: the chokepoints, most severe first, and a
         table per pair with ``disjoint_ground_corridors`` and ``min_node_cut``.
     """
+    finite_number(threshold_pct, "threshold_pct", minimum=0.0, error=ScenarioError)
     net = network if network is not None else load_network()
     result = plan(scenario, network=net, k=1)
     found: list[Chokepoint] = []
@@ -538,6 +540,7 @@ def throughput(
     net = network if network is not None else load_network()
     mode_set = frozenset(modes)
     scen = scenario.replace(modes=sorted(mode_set))
+    check_scenario(scen, net)
     out = []
     for o_text, d_text in itertools.product(scen.origins, scen.destinations):
         o, d = find_place(o_text, net), find_place(d_text, net)

@@ -218,6 +218,10 @@ def load_network(folder: str | Path | None = None) -> TransitNetwork:
         On any invalid file, row or field; the message names all three.
     """
     path = Path(folder) if folder is not None else _network_folder()
+    borders_file = borders._borders_path()
+    if not borders_file.is_file():  # the network is annotated with the borders
+        msg = f"borders file {borders_file} does not exist (the network needs it); expected GeoJSON"
+        raise DataError(msg)
     stamp = tuple((f, _mtime(path / f)) for f in _FILES)
     return _load_cached(str(path.resolve()), stamp)
 

@@ -38,7 +38,7 @@ from scipy.sparse.csgraph import dijkstra
 from corridor import airspace, borders, geo
 from corridor._errors import NoRouteError, ScenarioError
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
-from corridor.scenario import LEG_STANCE_MODE, Scenario, Stance, check_places
+from corridor.scenario import LEG_STANCE_MODE, Scenario, Stance, check_scenario
 
 __all__ = ["Leg", "PairPlan", "Plan", "Route", "WhyNot", "plan"]
 
@@ -370,7 +370,7 @@ def plan(
     if not scenario.origins or not scenario.destinations:
         msg = f"scenario {scenario.name!r} needs at least one origin and one destination"
         raise ScenarioError(msg)
-    check_places(scenario, lambda p: find_place(p, net))
+    check_scenario(scenario, net, roads=roads)
     want = k if k is not None else scenario.k
     pairs = []
     for o_text, d_text in itertools.product(scenario.origins, scenario.destinations):
