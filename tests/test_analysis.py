@@ -68,8 +68,8 @@ def test_sweep_rejects_bad_input() -> None:
 
     with pytest.raises(corridor.UnknownPlaceError):
         analysis.sweep(GROUND, ["XXX"])
-    with pytest.raises(corridor.ScenarioError, match="at most 14"):
-        analysis.sweep(GROUND, sorted(corridor.load_borders().index)[:15])
+    with pytest.raises(corridor.ScenarioError, match="at most 20"):
+        analysis.sweep(GROUND, sorted(corridor.load_borders().index)[:21])
 
 
 def test_upper_lars_is_a_ground_chokepoint_into_armenia() -> None:

@@ -21,6 +21,10 @@ rebuild: a query filters edges with two integer operations, links the origin and
 destination to the vertices they see, and runs Dijkstra on a sparse matrix
 (:func:`scipy.sparse.csgraph.dijkstra`).
 
+The graph is built once per parameter set and kept in memory and on disk
+(:mod:`corridor._aircache`: ``.npz`` arrays with a JSON key, no pickle), so a new
+process loads it in milliseconds instead of rebuilding it.
+
 Every returned route is sampled every 2 km along its geodesic segments and checked
 against the full-resolution closed airspace; a violation raises instead of
 returning a route that breaks a closure.
@@ -32,7 +36,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -213,6 +217,65 @@ def build_air_graph(
 
 @lru_cache(maxsize=8)
 def _build_cached(
+    caspian: borders.CaspianRule, states: tuple[str, ...], clearance_km: float, tolerance_km: float
+) -> AirGraph:
+    """Return the graph from memory, else from the on-disk cache, else build and cache it."""
+    from corridor import _aircache
+
+    key = _aircache.graph_key(caspian, states, clearance_km, tolerance_km, GNOMONIC_CENTRE)
+    arrays = _aircache.load_graph(key, len(states))
+    if arrays is not None:
+        logger.info("air graph: loaded %s", _aircache.cache_file(key).name)
+        return _graph_from_arrays(caspian, states, clearance_km, tolerance_km, arrays)
+    graph = _build_graph(caspian, states, clearance_km, tolerance_km)
+    _aircache.save_graph(key, _graph_arrays(graph))
+    return graph
+
+
+def _graph_arrays(graph: AirGraph) -> dict[str, NDArray[Any]]:
+    from corridor import _aircache
+
+    names = ("xy", "lonlat", "owner", "inside", "edge_u", "edge_v", "edge_km", "edge_cross")
+    arrays: dict[str, NDArray[Any]] = {k: getattr(graph, k) for k in names}
+    arrays.update(_aircache.encode_geometries(graph.obstacles))
+    return arrays
+
+
+def _graph_from_arrays(
+    caspian: borders.CaspianRule,
+    states: tuple[str, ...],
+    clearance_km: float,
+    tolerance_km: float,
+    arrays: dict[str, NDArray[Any]],
+) -> AirGraph:
+    from corridor import _aircache
+
+    obstacles = _aircache.decode_geometries(arrays["obstacle_wkb"], arrays["obstacle_offsets"])
+    shapely.prepare(obstacles)
+    zones = borders.load_airspace(caspian)
+    exact = tuple(zones.geometry[s] for s in states)
+    for g in exact:
+        shapely.prepare(g)
+    return AirGraph(
+        caspian=caspian,
+        states=states,
+        crs=geo.gnomonic_crs(*GNOMONIC_CENTRE),
+        clearance_km=clearance_km,
+        tolerance_km=tolerance_km,
+        obstacles=tuple(obstacles),
+        xy=arrays["xy"],
+        lonlat=arrays["lonlat"],
+        owner=arrays["owner"],
+        inside=arrays["inside"],
+        edge_u=arrays["edge_u"],
+        edge_v=arrays["edge_v"],
+        edge_km=arrays["edge_km"],
+        edge_cross=arrays["edge_cross"],
+        exact=exact,
+    )
+
+
+def _build_graph(
     caspian: borders.CaspianRule, states: tuple[str, ...], clearance_km: float, tolerance_km: float
 ) -> AirGraph:
     logger.info("building air visibility graph over %d states (%s)", len(states), caspian)

@@ -11,13 +11,14 @@ import logging
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from corridor import airspace, borders, geo
+from corridor import borders
 from corridor._checks import finite_number
 from corridor._errors import ScenarioError
 from corridor.network import TransitNetwork, find_place, load_network
@@ -43,6 +44,7 @@ __all__ = [
     "compare_plans",
     "sweep",
     "sweep_summary",
+    "sweep_to_parquet",
     "throughput",
     "whatif",
 ]
@@ -238,45 +240,14 @@ def whatif(
 # --------------------------------------------------------------------------- sweep
 
 
-def _touches(ctx: _Context, route: Route, state: str) -> bool:
-    """Whether closing ``state`` could affect this route (so it must be searched again)."""
-    net = ctx.net
-    bit = net.country_mask(frozenset({state}))
-    for leg in route.legs:
-        if leg.mode == "air":
-            if state in leg.countries:
-                return True
-            graph = airspace.build_air_graph(
-                caspian=ctx.scenario.caspian,
-                states=tuple(sorted(set(airspace.DEFAULT_CANDIDATES) | {state})),
-            )
-            if state in graph.states:
-                line = geo.to_crs(leg.geometry, "EPSG:4326", graph.crs)
-                if graph.obstacles[graph.states.index(state)].intersects(line):
-                    return True
-            continue
-        for eid in leg.edges:
-            k = _edge_position(net, eid)
-            if net.edge_mask[k] & bit:
-                return True
-        if state in leg.countries:
-            return True
-    return False
-
-
-def _edge_position(net: TransitNetwork, eid: str) -> int:
-    positions = net.derived(
-        "edge_positions", lambda n: {str(e): i for i, e in enumerate(n.edges.index)}
-    )
-    return positions[eid]
-
-
 def sweep(
     base: Scenario,
     countries: Iterable[str],
     *,
     network: TransitNetwork | None = None,
     progress: Callable[[int, int], None] | None = None,
+    dask: str | None = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Every combination of closing ``countries`` (2^n what-ifs) for every pair of ``base``.
 
@@ -284,78 +255,98 @@ def sweep(
     avoids a newly closed state stays optimal, and a pair without a route stays
     without one; only the remaining combinations are searched (air legs are masks
     over the prebuilt visibility graph, ground legs masks over the network arrays).
+    Each distinct route is tested once against each state, and the table is built
+    by column (see :mod:`corridor._sweep`).
 
     Parameters
     ----------
     base
         Scenario giving origins, destinations, modes and the other stances.
     countries
-        ISO3 codes to combine (at most 14).
+        ISO3 codes to combine (at most 20 in one process, 24 with ``dask``).
     network
         Network (default: the shipped one).
     progress
-        Called as ``progress(done, total)`` after each combination.
+        Called as ``progress(done, total)`` (closure sets) after each chunk of work
+        (one size of closure set).
+    dask
+        Run on Dask: ``"local"`` for a :class:`distributed.LocalCluster`, or a
+        scheduler address (``"tcp://host:8786"``). Needs ``corridor[dask]``.
+    workers
+        Workers of the local cluster (default: one per core).
 
     Returns
     -------
     pandas.DataFrame
         One row per combination and pair: ``closed`` (``+``-joined codes, ``""``
         for none), ``n_closed``, ``origin``, ``destination``, ``feasible``, ``km``,
-        ``hours``, ``corridor`` (countries of the best route), ``modes``.
+        ``hours``, ``corridor`` (countries of the best route), ``modes``. Rows are
+        ordered by number of closures, then by combination, then by pair.
+
+    Examples
+    --------
+    >>> from corridor.scenario import make_scenario
+    >>> s = make_scenario(origins=["vladikavkaz"], destinations=["yerevan"], modes=["road"])
+    >>> sweep(s, ["GEO", "IRN"])["feasible"].tolist()
+    [True, True, True, False]
     """
+    from corridor import _sweep
+
     net = network if network is not None else load_network()
-    states = sorted({borders.validate_iso3(c) for c in countries})
-    if len(states) > 14:
-        msg = f"sweep takes at most 14 countries (16,384 combinations), got {len(states)}"
-        raise ScenarioError(msg)
-    if not base.origins or not base.destinations:
-        msg = f"scenario {base.name!r} needs at least one origin and one destination"
-        raise ScenarioError(msg)
-    check_scenario(base, net)
-    pairs = [
-        (find_place(o, net), find_place(d, net))
-        for o, d in itertools.product(base.origins, base.destinations)
-    ]
-    n = len(states)
-    total = 1 << n
-    rows: list[dict[str, Any]] = []
-    best: dict[tuple[int, int], Route | None] = {}
-    order = sorted(range(total), key=int.bit_count)
-    for done, bits in enumerate(order, start=1):
-        closed = [states[k] for k in range(n) if bits >> k & 1]
-        for p_idx, (o, d) in enumerate(pairs):
-            ctx = _context(net, base, o, d, extra_hostile=frozenset(closed))
-            route: Route | bool | None = False
-            for k in range(n):
-                if not bits >> k & 1:
-                    continue
-                parent = best[(bits & ~(1 << k), p_idx)]
-                if parent is None:
-                    route = None
-                    break
-                if states[k] in ctx.own or not _touches(ctx, parent, states[k]):
-                    route = parent
-                    break
-            if route is False:
-                route = _best_route(ctx)
-            found = route if isinstance(route, Route) else None
-            best[(bits, p_idx)] = found
-            rows.append(
-                {
-                    "closed": "+".join(closed),
-                    "n_closed": len(closed),
-                    "origin": o.label,
-                    "destination": d.label,
-                    "feasible": found is not None,
-                    "km": found.km if found else math.nan,
-                    "hours": found.hours if found else math.nan,
-                    "corridor": " > ".join(found.countries) if found else "",
-                    "modes": "+".join(found.modes) if found else "",
-                }
-            )
-        if progress is not None:
-            progress(done, total)
-    return pd.DataFrame(rows)
+    limit = _sweep.MAX_STATES if dask is None else _sweep.MAX_STATES_DISTRIBUTED
+    prepared = _sweep.setup(base, countries, net, max_states=limit)
+    if dask is not None:
+        from corridor import _dask
+
+        return _dask.sweep_frame(prepared, address=dask, workers=workers, progress=progress)
+    results = _sweep.run(prepared, progress=progress)
+    return _sweep.frame(prepared, results, _sweep.Levels.of(len(prepared.states)).order)
+
+
+def sweep_to_parquet(
+    base: Scenario,
+    countries: Iterable[str],
+    path: str | Path,
+    *,
+    network: TransitNetwork | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    dask: str | None = None,
+    workers: int | None = None,
+) -> Path:
+    """Run :func:`sweep` and stream its rows to Parquet with bounded memory.
+
+    In one process the rows go to one file, a row group per 65,536 combinations,
+    so a 2^20 sweep never holds its 8 million rows at once. With ``dask`` the
+    combinations are split into ranges and ``path`` becomes a folder of
+    ``part-NNNNN.parquet`` files written by the workers (read it back with
+    ``pandas.read_parquet(path)``).
+
+    Parameters
+    ----------
+    base, countries, network, progress, dask, workers
+        As for :func:`sweep`.
+    path
+        Output file (or folder, with ``dask``).
+
+    Returns
+    -------
+    pathlib.Path
+        What was written.
+    """
+    from corridor import _sweep
+
+    net = network if network is not None else load_network()
+    limit = _sweep.MAX_STATES if dask is None else _sweep.MAX_STATES_DISTRIBUTED
+    prepared = _sweep.setup(base, countries, net, max_states=limit)
+    out = Path(path)
+    if dask is not None:
+        from corridor import _dask
+
+        _dask.sweep_parquet(prepared, out, address=dask, workers=workers, progress=progress)
+        return out
+    results = _sweep.run(prepared, progress=progress)
+    _sweep.write_parquet(prepared, results, out)
+    return out
 
 
 def sweep_summary(table: pd.DataFrame) -> pd.DataFrame:

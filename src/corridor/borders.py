@@ -22,11 +22,8 @@ points sampled every kilometre, dissolved per country.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import logging
-import os
-import pickle
-import tempfile
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +35,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from corridor import geo, settings
+from corridor import _cache, geo, settings
 from corridor._errors import DataError, RegionError, UnknownPlaceError
 
 if TYPE_CHECKING:
@@ -131,7 +128,10 @@ def _load_borders_cached(path: str, mtime: float) -> gpd.GeoDataFrame:
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:
-        msg = f"borders file {path} could not be read: {exc}"
+        msg = (
+            f"borders file {path} could not be read ({type(exc).__name__}); expected a GeoJSON "
+            "FeatureCollection of (Multi)Polygons with properties iso3 and name"
+        )
         raise DataError(msg) from exc
     return _validate_borders(gdf, path)
 
@@ -386,46 +386,61 @@ def _check_rule(caspian: str) -> CaspianRule:
 
 
 def _cache_file() -> Path:
-    digest = hashlib.sha256(_borders_path().read_bytes()).hexdigest()[:16]
-    width = int(settings.territorial_sea_m)
-    return settings.cache_folder / f"zones-v{_CACHE_VERSION}-{digest}-{width}.pickle"
+    key = _cache.data_key(_CACHE_VERSION, _borders_path(), float(settings.territorial_sea_m))
+    return _cache.cache_path("zones", key, ".parquet")
 
 
 def _zones() -> _Zones:
     return _zones_cached(str(_borders_path().resolve()), settings.territorial_sea_m)
 
 
+_ZONE_FIELDS = tuple(_Zones.__dataclass_fields__)
+
+
 @lru_cache(maxsize=2)
 def _zones_cached(path: str, width_m: float) -> _Zones:
     cache = _cache_file() if settings.use_cache else None
-    if cache is not None and cache.exists():
-        try:
-            with cache.open("rb") as fh:
-                raw = pickle.load(fh)
-            return _Zones(
-                **{k: {z: shapely.from_wkb(w) for z, w in v.items()} for k, v in raw.items()}
-            )
-        except Exception:  # a corrupt cache is rebuilt, never trusted
-            logger.warning("ignoring unreadable zone cache %s", cache)
+    if cache is not None:
+        zones = _read_zones(cache)
+        if zones is not None:
+            return zones
     zones = _build_zones(load_borders(path), width_m)
     if cache is not None:
-        payload = {
-            field: {z: shapely.to_wkb(g) for z, g in getattr(zones, field).items()}
-            for field in _Zones.__dataclass_fields__
-        }
-        _atomic_pickle(cache, payload)
+        rows = [
+            (field, zone, geom)
+            for field in _ZONE_FIELDS
+            for zone, geom in getattr(zones, field).items()
+        ]
+        frame = gpd.GeoDataFrame(
+            {"field": [r[0] for r in rows], "zone": [r[1] for r in rows]},
+            geometry=[r[2] for r in rows],
+            crs="EPSG:4326",
+        )
+        _cache.save_frame(cache, frame, {"key": cache.stem})
     return zones
 
 
-def _atomic_pickle(path: Path, payload: object) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        Path(tmp).replace(path)
-    except OSError as exc:  # a read-only cache folder only costs speed
-        logger.warning("could not write cache %s: %s", path, exc)
+def _read_zones(cache: Path) -> _Zones | None:
+    """Zones from the GeoParquet cache, or None (missing, stale or invalid: rebuilt)."""
+    frame = _cache.load_frame(cache, {"key": cache.stem})
+    if frame is None:
+        return None
+    fields: dict[str, dict[str, BaseGeometry]] = {f: {} for f in _ZONE_FIELDS}
+    ok = isinstance(frame, gpd.GeoDataFrame) and {"field", "zone"} <= set(frame.columns)
+    if ok:
+        for field, zone, geom in zip(frame["field"], frame["zone"], frame.geometry, strict=True):
+            if field not in fields or geom is None:
+                ok = False
+                break
+            fields[field][str(zone)] = geom
+    if not ok or not all(fields[f] for f in ("seas", "airspace_open", "airspace_partitioned")):
+        warnings.warn(
+            f"ignoring inconsistent zone cache {cache}; rebuilding it",
+            _cache.CacheWarning,
+            stacklevel=2,
+        )
+        return None
+    return _Zones(**fields)
 
 
 def _build_zones(borders: gpd.GeoDataFrame, width_m: float) -> _Zones:

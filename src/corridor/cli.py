@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -746,6 +747,20 @@ def _fail(message: str, code: int, exc: BaseException | None = None) -> None:
     sys.exit(code)
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line, ``corridor: warning: ...`` (source shown with -v)."""
+    where = f" ({filename}:{lineno})" if _Run.verbose else ""
+    text = " ".join(str(message).split())
+    click.echo(f"corridor: warning: {category.__name__}: {text}{where}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``corridor`` console script.
 
@@ -764,6 +779,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args:
         args = ["--help"]
     _Run.verbose = False
+    shown = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
         code = cli.main(args=args, prog_name="corridor", standalone_mode=False)
     except click.exceptions.UsageError as exc:
@@ -775,7 +792,11 @@ def main(argv: list[str] | None = None) -> None:
         _fail(exc.format_message(), exc.exit_code, exc)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, EOFError):  # click turns any EOFError into Abort
+            msg = f"internal error (a bug in corridor {__version__}): EOFError: {cause}"
+            _fail(f"{msg}; rerun with -v and report it", EXIT_INTERNAL, cause)
         _fail("aborted", 130)
     except CorridorError as exc:  # anything a command did not translate itself
         _fail(str(exc), _exit_code(exc), exc)
@@ -790,5 +811,6 @@ def main(argv: list[str] | None = None) -> None:
         )
         _fail(msg, EXIT_INTERNAL, exc)
     finally:
+        warnings.showwarning = shown
         _release_logging()
     sys.exit(code if isinstance(code, int) else EXIT_OK)

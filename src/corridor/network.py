@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import logging
-import pickle
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -35,9 +34,8 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 
-from corridor import borders, geo, settings
+from corridor import _cache, borders, geo, settings
 from corridor._errors import DataError, RegionError, UnknownPlaceError
-from corridor._io import atomic_write_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -240,32 +238,115 @@ def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> TransitNe
         if mtime < 0:
             msg = f"network file {path / name} does not exist"
             raise DataError(msg)
-    digest = hashlib.sha256()
-    for name in _FILES:
-        digest.update((path / name).read_bytes())
-    digest.update(borders._borders_path().read_bytes())
-    cache = settings.cache_folder / f"network-v{_CACHE_VERSION}-{digest.hexdigest()[:16]}.pickle"
-    if settings.use_cache and cache.exists():
-        try:
-            with cache.open("rb") as fh:
-                net: TransitNetwork = pickle.load(fh)
-            return net
-        except Exception:
-            logger.warning("ignoring unreadable network cache %s", cache)
+    key = _cache.data_key(
+        _CACHE_VERSION, *(path / name for name in _FILES), borders._borders_path()
+    )
+    if settings.use_cache:
+        cached = _read_cache(key)
+        if cached is not None:
+            return cached
     net = _build(path)
     if settings.use_cache:
-        try:
-            atomic_write_bytes(cache, pickle.dumps(net, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as exc:
-            logger.warning("could not write network cache %s: %s", cache, exc)
+        _write_cache(net, key)
     return net
+
+
+_TUPLE_COLUMNS = ("countries", "territories")
+
+
+def _write_cache(net: TransitNetwork, key: str) -> None:
+    """Store the network as GeoParquet frames plus an npz of its arrays (never pickle)."""
+    edges = net.edges.copy()
+    for col in _TUPLE_COLUMNS:
+        edges[col] = [";".join(t) for t in edges[col]]
+    meta = {"key": key}
+    arrays = {name: getattr(net, name) for name in _ARRAY_NAMES}
+    arrays["countries"] = np.asarray(net.countries, dtype=str)
+    arrays["node_ids"] = np.asarray(net.node_ids, dtype=str)
+    _cache.save_frame(_cache.cache_path("network-nodes", key, ".parquet"), net.nodes, meta)
+    _cache.save_frame(_cache.cache_path("network-edges", key, ".parquet"), edges, meta)
+    _cache.save_arrays(_cache.cache_path("network-arrays", key, ".npz"), arrays, meta)
+
+
+_ARRAY_NAMES = ("edge_u", "edge_v", "edge_km", "edge_hours", "edge_mode", "edge_mask")
+
+
+def _read_cache(key: str) -> TransitNetwork | None:
+    """Load a cached network, or None when any part is missing, stale or inconsistent."""
+    meta = {"key": key}
+    arrays = _cache.load_arrays(_cache.cache_path("network-arrays", key, ".npz"), meta)
+    nodes = _cache.load_frame(_cache.cache_path("network-nodes", key, ".parquet"), meta)
+    edges = _cache.load_frame(_cache.cache_path("network-edges", key, ".parquet"), meta)
+    if arrays is None or nodes is None or edges is None:
+        return None
+    if not isinstance(nodes, gpd.GeoDataFrame) or not isinstance(edges, gpd.GeoDataFrame):
+        return None
+    node_ids = tuple(str(n) for n in arrays["node_ids"])
+    m = len(edges)
+    consistent = (
+        tuple(str(n) for n in nodes.index) == node_ids
+        and all(arrays[name].shape == (m,) for name in _ARRAY_NAMES)
+        and set(_ARRAY_NAMES) | {"countries", "node_ids"} == set(arrays)
+        and all(c in edges.columns for c in _TUPLE_COLUMNS)
+    )
+    if consistent:
+        n = len(node_ids)
+        consistent = bool(
+            ((arrays["edge_u"] >= 0) & (arrays["edge_u"] < n)).all()
+            and ((arrays["edge_v"] >= 0) & (arrays["edge_v"] < n)).all()
+        )
+    if not consistent:
+        warnings.warn(
+            "ignoring inconsistent network cache (frames and arrays disagree); rebuilding it",
+            _cache.CacheWarning,
+            stacklevel=2,
+        )
+        return None
+    for col in _TUPLE_COLUMNS:
+        edges[col] = [tuple(s.split(";")) if s else () for s in edges[col]]
+    return TransitNetwork(
+        nodes=nodes,
+        edges=edges,
+        countries=tuple(str(c) for c in arrays["countries"]),
+        node_ids=node_ids,
+        edge_u=arrays["edge_u"],
+        edge_v=arrays["edge_v"],
+        edge_km=arrays["edge_km"],
+        edge_hours=arrays["edge_hours"],
+        edge_mode=arrays["edge_mode"],
+        edge_mask=arrays["edge_mask"],
+    )
+
+
+#: Columns each network CSV needs (more may follow), for messages about unreadable files.
+_CSV_COLUMNS = {
+    "nodes.csv": ("id", "name", "kind", "country", "lat", "lon", "status", "source"),
+    "airports.csv": ("id", "name", "kind", "country", "lat", "lon"),
+    "ports.csv": ("id", "name", "country", "lat", "lon", "source"),
+    "links.csv": ("id", "from", "to", "mode", "km", "status", "source"),
+}
+
+
+def _why_unreadable(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return "the file is empty"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return f"not a CSV table ({type(exc).__name__})"
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except Exception as exc:
-        msg = f"network file {path} could not be read: {exc}"
+        columns = _CSV_COLUMNS.get(path.name)
+        want = f"header {','.join(columns)}" if columns else "a header row"
+        msg = (
+            f"network file {path} could not be read: {_why_unreadable(exc)}; "
+            f"expected UTF-8 CSV with {want}"
+        )
         raise DataError(msg) from exc
 
 
@@ -457,7 +538,10 @@ def _edge_frames(path: Path, nodes: pd.DataFrame) -> pd.DataFrame:
     try:
         sea = gpd.read_file(f, engine="pyogrio")
     except Exception as exc:
-        msg = f"network file {f} could not be read: {exc}"
+        msg = (
+            f"network file {f} could not be read ({type(exc).__name__}); expected a GeoJSON "
+            "FeatureCollection of LineString sea lanes (see AIR_SEA_PROVENANCE.md)"
+        )
         raise DataError(msg) from exc
     for i, r in enumerate(sea.to_dict("records")):
         row = i + 1

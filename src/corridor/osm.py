@@ -31,15 +31,14 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import io
 import itertools
 import json
 import logging
 import os
 import re
 import socket
+import warnings
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,7 +55,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from corridor import geo, settings
+from corridor import _cache, geo, settings
 from corridor._checks import finite_number
 from corridor._cliopts import FiniteFloat, OutputFile
 from corridor._errors import (
@@ -67,7 +66,6 @@ from corridor._errors import (
     ScenarioError,
     UnknownPlaceError,
 )
-from corridor._io import atomic_write_bytes
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -1002,29 +1000,33 @@ def _cache_key(
 
 
 def _read_array_cache(npz: Path, key: str) -> dict[str, NDArray[Any]] | None:
-    if not npz.is_file():
+    """Return the cached arrays (validated by :mod:`corridor._cache`), or None."""
+    arrays = _cache.load_arrays(npz, {"key": key})
+    if arrays is None:
         return None
-    try:
-        with np.load(npz, allow_pickle=False) as data:
-            if str(data["key"]) != key:
-                logger.info("array cache %s is stale; rebuilding", npz)
-                return None
-            return {name: data[name] for name in data.files}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        logger.info("array cache %s unreadable (%s); rebuilding", npz, exc)
+    m = arrays["edge_u"].shape[0] if "edge_u" in arrays else -1
+    n = arrays["node_ids"].shape[0] if "node_ids" in arrays else -1
+    expected = {*_ARRAY_FIELDS, "name_ids", "name_text", "meta"}
+    if (
+        set(arrays) != expected
+        or any(arrays[f].shape != (n,) for f in ("lon", "lat"))
+        or any(arrays[f].shape != (m,) for f in ("edge_v", "edge_key", "edge_length_m"))
+        or arrays["edge_way_ptr"].shape != (m + 1,)
+        or arrays["geom_ptr"].shape != (m + 1,)
+        or (m and not (arrays["edge_u"].min() >= 0 and arrays["edge_u"].max() < n))
+        or (m and not (arrays["edge_v"].min() >= 0 and arrays["edge_v"].max() < n))
+    ):
+        warnings.warn(
+            f"ignoring inconsistent road array cache {npz}; rebuilding it",
+            _cache.CacheWarning,
+            stacklevel=2,
+        )
         return None
+    return arrays
 
 
 def _write_array_cache(npz: Path, arrays: Mapping[str, NDArray[Any]], key: str) -> bool:
-    buf = io.BytesIO()
-    payload: dict[str, Any] = {**arrays, "key": np.asarray(key)}
-    np.savez(buf, **payload)
-    try:
-        atomic_write_bytes(npz, buf.getvalue())
-    except OSError as exc:
-        logger.warning("could not write the array cache %s: %s", npz, exc)
-        return False
-    return True
+    return _cache.save_arrays(npz, arrays, {"key": key})
 
 
 # --------------------------------------------------------------------------- loading
