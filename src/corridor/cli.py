@@ -551,7 +551,7 @@ def sweep(countries: str, out: Path | None, as_json: bool, top: int, **options: 
             with Progress(transient=True) as bar:
                 task = bar.add_task(f"sweeping {total} combinations", total=total)
                 table = analysis.sweep(
-                    base, states, progress=lambda d, t: bar.update(task, completed=d)
+                    base, states, progress=lambda d, t: bar.update(task, completed=d, total=t)
                 )
         else:
             table = analysis.sweep(base, states)
