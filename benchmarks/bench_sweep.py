@@ -1,51 +1,275 @@
-"""Sweep all 1,024 combinations of 10 states for armenia-2020, against a naive plan() loop.
+"""Sweep speed and memory: the armenia-2020 2^14 sweep, before and after, CLI, Dask, RSS.
 
-Run: ``.venv/bin/python benchmarks/bench_sweep.py``. Target: < 5 s after the world is
-loaded on a 2-core machine. The naive loop (one ``plan`` per combination) is timed on
-a random sample of combinations and scaled, so the run stays short.
+Run: ``.venv/bin/python benchmarks/bench_sweep.py [--quick] [--no-dask] [--no-rss]``.
+
+Printed, all measured in this run:
+
+* per-combination cost of the 2^14 sweep (16,384 what-ifs x 8 pairs) with the
+  previous algorithm (kept below as ``old_sweep``: one context and a pyproj transform
+  per combination and pair) and with :func:`corridor.analysis.sweep`; both tables
+  must be identical (goal: <= 50 us per combination, >= 10x);
+* ``corridor sweep`` for 2^14 against three ``corridor route`` calls, as warm
+  subprocesses (goal: the sweep costs less than the three routes);
+* the same sweep on a 2-worker ``dask.distributed`` LocalCluster (processes), the
+  cluster started before the clock runs, and its start-up separately;
+* peak RSS of a fresh process running the 2^14 sweep in memory and the 2^20 sweep
+  streamed to Parquet (goal: <= 1 GB for 2^20).
+
+``--quick`` uses 2^12 for the old algorithm (scaled per combination).
 """
 
 from __future__ import annotations
 
-import random
+import argparse
+import itertools
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
+from typing import Any
 
-from corridor import airspace, analysis, network, routing
+import pandas as pd
+
+from corridor import airspace, analysis, geo, network, routing
+from corridor.routing import Route, _best_route, _context
 from corridor.scenario import load_scenario
 
-STATES = ("GEO", "AZE", "TUR", "IRN", "TKM", "KAZ", "UZB", "UKR", "BLR", "AFG")
+#: The 14 closable states of the default air graph other than the pairs' own (RUS, ARM).
+STATES = (
+    "AFG", "AZE", "BLR", "CHN", "GEO", "IRN", "KAZ",
+    "KGZ", "MNG", "TJK", "TKM", "TUR", "UKR", "UZB",
+)  # fmt: skip
+#: Six more for the 2^20 sweep.
+MORE = ("IRQ", "SYR", "PAK", "IND", "SAU", "ROU")
+PYTHON = sys.executable
+
+
+# --------------------------------------------------------------------------- the old algorithm
+
+
+def _old_touches(ctx: Any, route: Route, state: str) -> bool:
+    net = ctx.net
+    bit = net.country_mask(frozenset({state}))
+    positions = net.derived(
+        "edge_positions", lambda n: {str(e): i for i, e in enumerate(n.edges.index)}
+    )
+    for leg in route.legs:
+        if leg.mode == "air":
+            if state in leg.countries:
+                return True
+            graph = airspace.build_air_graph(
+                caspian=ctx.scenario.caspian,
+                states=tuple(sorted(set(airspace.DEFAULT_CANDIDATES) | {state})),
+            )
+            if state in graph.states:
+                line = geo.to_crs(leg.geometry, "EPSG:4326", graph.crs)
+                if graph.obstacles[graph.states.index(state)].intersects(line):
+                    return True
+            continue
+        for eid in leg.edges:
+            if net.edge_mask[positions[eid]] & bit:
+                return True
+        if state in leg.countries:
+            return True
+    return False
+
+
+def old_sweep(base: Any, countries: Any, net: Any) -> pd.DataFrame:
+    """The sweep as it was before issue 13 (row by row, a context per combination)."""
+    from corridor import borders
+    from corridor.network import find_place
+
+    states = sorted({borders.validate_iso3(c) for c in countries})
+    pairs = [
+        (find_place(o, net), find_place(d, net))
+        for o, d in itertools.product(base.origins, base.destinations)
+    ]
+    n = len(states)
+    rows: list[dict[str, Any]] = []
+    best: dict[tuple[int, int], Route | None] = {}
+    for bits in sorted(range(1 << n), key=int.bit_count):
+        closed = [states[k] for k in range(n) if bits >> k & 1]
+        for p_idx, (o, d) in enumerate(pairs):
+            ctx = _context(net, base, o, d, extra_hostile=frozenset(closed))
+            route: Route | bool | None = False
+            for k in range(n):
+                if not bits >> k & 1:
+                    continue
+                parent = best[(bits & ~(1 << k), p_idx)]
+                if parent is None:
+                    route = None
+                    break
+                if states[k] in ctx.own or not _old_touches(ctx, parent, states[k]):
+                    route = parent
+                    break
+            if route is False:
+                route = _best_route(ctx)
+            found = route if isinstance(route, Route) else None
+            best[(bits, p_idx)] = found
+            rows.append(
+                {
+                    "closed": "+".join(closed),
+                    "n_closed": len(closed),
+                    "origin": o.label,
+                    "destination": d.label,
+                    "feasible": found is not None,
+                    "km": found.km if found else math.nan,
+                    "hours": found.hours if found else math.nan,
+                    "corridor": " > ".join(found.countries) if found else "",
+                    "modes": "+".join(found.modes) if found else "",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _cli(*args: str) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([PYTHON, "-m", "corridor", *args], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+_RSS = """
+import resource, sys
+from corridor import analysis
+from corridor.scenario import load_scenario
+states, out = sys.argv[1].split(","), sys.argv[2]
+base = load_scenario("armenia-2020")
+if out == "-":
+    table = analysis.sweep(base, states)
+    rows = len(table)
+else:
+    import pyarrow.parquet as pq
+    analysis.sweep_to_parquet(base, states, out)
+    rows = pq.ParquetFile(out).metadata.num_rows
+print(rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_rss(states: tuple[str, ...], out: str) -> tuple[int, float, float]:
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [PYTHON, "-c", _RSS, ",".join(states), out], check=True, capture_output=True, text=True
+    )
+    rows, kb = done.stdout.split()
+    return int(rows), int(kb) / 1024.0, time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------- main
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="old algorithm on 2^12 only")
+    parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--no-rss", action="store_true")
+    args = parser.parse_args()
+
     net = network.load_network()
     airspace.build_air_graph()
     base = load_scenario("armenia-2020")
-    routing.plan(base, network=net)  # warm
+    routing.plan(base, network=net)  # warm the loaders
+    n_pairs = len(base.origins) * len(base.destinations)
+    total = 1 << len(STATES)
+
+    old_states = STATES[:12] if args.quick else STATES
+    routing._cached_air.cache_clear()
+    t0 = time.perf_counter()
+    old = old_sweep(base, old_states, net)
+    t_old = time.perf_counter() - t0
+    us_old = t_old / (1 << len(old_states)) * 1e6
+
     routing._cached_air.cache_clear()
     t0 = time.perf_counter()
     table = analysis.sweep(base, STATES, network=net)
-    t_sweep = time.perf_counter() - t0
-    pairs = len(base.origins) * len(base.destinations)
+    t_new = time.perf_counter() - t0
+    us_new = t_new / total * 1e6
+    if not args.quick:
+        pd.testing.assert_frame_equal(table, old)
+    same = "identical tables" if not args.quick else "tables not compared (--quick)"
+    print(f"sweep 2^{len(STATES)} = {total:,} combinations x {n_pairs} pairs = {len(table):,} rows")
     print(
-        f"sweep: {1 << len(STATES)} combinations x {pairs} pairs = {len(table)} answers "
-        f"in {t_sweep:.2f} s (target < 5 s: {'OK' if t_sweep < 5 else 'MISSED'})"
+        f"  before: {us_old:,.0f} us/combination (2^{len(old_states)} in {t_old:.2f} s)\n"
+        f"  after:  {us_new:,.1f} us/combination ({t_new:.2f} s): {us_old / us_new:.1f}x faster, "
+        f"{same}; goal <= 50 us: {'OK' if us_new <= 50 else 'MISSED'}"
     )
 
-    rng = random.Random(7)
-    sample = rng.sample(range(1 << len(STATES)), 16)
-    routing._cached_air.cache_clear()
-    t0 = time.perf_counter()
-    for bits in sample:
-        closed = [STATES[k] for k in range(len(STATES)) if bits >> k & 1]
-        routing.plan(base.with_closures(close=closed), network=net, k=1, explain=False)
-    t_naive = (time.perf_counter() - t0) / len(sample) * (1 << len(STATES))
+    # CLI: one 2^14 sweep against three single routes, warm (after a priming run each)
+    countries = ",".join(STATES)
+    sweep_args = ("sweep", "-s", "armenia-2020", "--countries", countries)
+    route_args = ("route", "-s", "armenia-2020")
+    _cli(*sweep_args)
+    _cli(*route_args)
+    t_cli_sweep = statistics.median(_cli(*sweep_args) for _ in range(3))
+    t_cli_route = statistics.median(_cli(*route_args) for _ in range(3))
     print(
-        f"naive loop of plan() calls: {t_naive:.1f} s (scaled from {len(sample)} combinations)"
-        f" -> sweep is {t_naive / t_sweep:.0f}x faster"
+        f"CLI (warm, median of 3): corridor sweep 2^14 {t_cli_sweep:.2f} s; corridor route "
+        f"{t_cli_route:.2f} s, three routes {3 * t_cli_route:.2f} s -> sweep/3 routes = "
+        f"{t_cli_sweep / (3 * t_cli_route):.2f} (goal < 1: "
+        f"{'OK' if t_cli_sweep < 3 * t_cli_route else 'MISSED'})"
     )
-    summary = analysis.sweep_summary(table)
-    iran = summary[summary["closed"] == "IRN"].iloc[0]
-    print(f"closing IRN on top of armenia-2020 cuts {iran['cut_off']} of {iran['pairs']} pairs")
+
+    if not args.no_dask:
+        _bench_dask(base, net, table)
+
+    if not args.no_rss:
+        rows, mb, secs = _peak_rss(STATES, "-")
+        print(f"peak RSS 2^14 in memory: {mb:,.0f} MB ({rows:,} rows, {secs:.1f} s process)")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "sweep20.parquet")
+            rows, mb, secs = _peak_rss(STATES + MORE, out)
+            size = Path(out).stat().st_size / 1e6
+        print(
+            f"peak RSS 2^20 streamed to Parquet: {mb:,.0f} MB ({rows:,} rows, {size:.0f} MB file, "
+            f"{secs:.1f} s process; goal <= 1024 MB: {'OK' if mb <= 1024 else 'MISSED'})"
+        )
+
+
+def _warm_worker() -> None:
+    network.load_network()
+    airspace.build_air_graph()
+
+
+def _bench_dask(base: Any, net: Any, table: pd.DataFrame) -> None:
+    try:
+        import distributed
+    except ImportError:
+        print("dask: distributed not installed, skipped")
+        return
+    big = STATES + MORE[:3]  # 2^17
+    t0 = time.perf_counter()
+    local = analysis.sweep(base, big, network=net)
+    t_local = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        client.run(_warm_worker)
+        t_start = time.perf_counter() - t0
+        address = cluster.scheduler_address
+        t0 = time.perf_counter()
+        small = analysis.sweep(base, STATES, network=net, dask=address)
+        t_small = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        remote = analysis.sweep(base, big, network=net, dask=address)
+        t_big = time.perf_counter() - t0
+    pd.testing.assert_frame_equal(small, table)
+    pd.testing.assert_frame_equal(remote, local)
+    print(
+        f"dask, 2 local worker processes (start-up and warm-up {t_start:.1f} s, not counted):\n"
+        f"  2^14: {t_small:.2f} s, identical to in-process\n"
+        f"  2^{len(big)}: in-process {t_local:.2f} s, dask {t_big:.2f} s -> speed-up "
+        f"{t_local / t_big:.2f}x, identical"
+    )
 
 
 if __name__ == "__main__":

@@ -545,3 +545,23 @@ def test_cli_fetch_says_it_needs_the_internet(app: click.Group) -> None:
     assert "osm load" in result.output
     bad = CliRunner().invoke(app, ["osm", "fetch", "--bbox", "1,2,3"])
     assert bad.exit_code == 2 and "W,S,E,N" in bad.output
+
+
+@pytest.mark.parametrize("weight", ["travel_time", "length"])
+def test_early_stop_search_matches_networkx_for_near_and_far_pairs(weight: osm.Weight) -> None:
+    roads = osm.load_roads(PBF)
+    G = roads.G
+    nodes = sorted(G.nodes)
+    start = nodes[0]
+    dist = nx.single_source_dijkstra_path_length(G, start, weight=weight)
+    ranked = sorted(dist, key=lambda n: dist[n])
+    # the nearest, a middle and the farthest reachable node: one bounded round or several
+    for end in (ranked[1], ranked[len(ranked) // 2], ranked[-1]):
+        route = osm.shortest_path(
+            roads,
+            (G.nodes[start]["x"], G.nodes[start]["y"]),
+            (G.nodes[end]["x"], G.nodes[end]["y"]),
+            weight=weight,
+        )
+        got = route.hours * 3600 if weight == "travel_time" else route.length_km * 1000
+        assert got == pytest.approx(dist[end], rel=1e-9)

@@ -39,6 +39,7 @@ if _TYPE_CHECKING:
         shared_border,
     )
     from corridor.geo import distance_km, geodesic_line, line_length_km
+    from corridor.lift import Airlift, Deployment, aircraft_catalogue, airlift, deploy
     from corridor.maps import compare as compare_map
     from corridor.maps import render as render_map
     from corridor.maps import save as save_map
@@ -71,6 +72,8 @@ _LAZY: dict[str, tuple[str, str]] = {
                                              "load_territorial_seas", "locate_airspace",
                                              "locate_countries", "neighbours", "shared_border")},
     **{n: ("corridor.geo", n) for n in ("distance_km", "geodesic_line", "line_length_km")},
+    **{n: ("corridor.lift", n) for n in ("Airlift", "Deployment", "aircraft_catalogue",
+                                          "airlift", "deploy")},
     "compare_map": ("corridor.maps", "compare"),
     "render_map": ("corridor.maps", "render"),
     "save_map": ("corridor.maps", "save"),
@@ -88,7 +91,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 
 #: Public submodules reachable as attributes before they are imported.
 _SUBMODULES = frozenset(
-    {"airspace", "analysis", "borders", "cli", "export", "geo", "maps", "network", "osm",
+    {"airspace", "analysis", "borders", "cli", "export", "geo", "lift", "maps", "network", "osm",
      "routing", "scenario", "settings"}
 )  # fmt: skip
 
@@ -119,8 +122,10 @@ __all__ = [
     "SPEEDS_KPH",
     "AirRoute",
     "AirStop",
+    "Airlift",
     "CorridorError",
     "DataError",
+    "Deployment",
     "Leg",
     "NoRouteError",
     "OSMFetchError",
@@ -142,11 +147,14 @@ __all__ = [
     "__version__",
     "air_route",
     "air_sweep",
+    "aircraft_catalogue",
+    "airlift",
     "airspace_at",
     "border_length_km",
     "build_air_graph",
     "compare_map",
     "country_at",
+    "deploy",
     "distance_km",
     "fetch_roads",
     "find_place",

@@ -42,7 +42,7 @@ __all__ = ["decode_geometries", "encode_geometries", "graph_key", "load_graph", 
 logger = logging.getLogger("corridor")
 
 #: Bump when the graph construction changes, so older files are rebuilt.
-FORMAT = 2
+FORMAT = 3
 _META = "__meta__"
 #: Array name -> (dtype, number of dimensions, name of the length it must share).
 _SCHEMA: dict[str, tuple[str, int, str]] = {
@@ -56,6 +56,8 @@ _SCHEMA: dict[str, tuple[str, int, str]] = {
     "edge_cross": ("uint64", 1, "m"),
     "obstacle_wkb": ("uint8", 1, "wkb"),
     "obstacle_offsets": ("int64", 1, "k"),
+    "fine_wkb": ("uint8", 1, "fine_wkb"),
+    "fine_offsets": ("int64", 1, "k"),
 }
 
 
@@ -115,14 +117,14 @@ def cache_file(key: dict[str, Any]) -> Path:
 
 
 def encode_geometries(
-    geoms: tuple[BaseGeometry, ...] | list[BaseGeometry],
+    geoms: tuple[BaseGeometry, ...] | list[BaseGeometry], *, prefix: str = "obstacle"
 ) -> dict[str, NDArray[Any]]:
     """Concatenated WKB bytes and offsets (``k + 1`` of them) of some geometries."""
     blobs = [shapely.to_wkb(g) for g in geoms]
     offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(b) for b in blobs])
     wkb = np.frombuffer(b"".join(blobs), dtype=np.uint8) if blobs else np.zeros(0, np.uint8)
-    return {"obstacle_wkb": wkb, "obstacle_offsets": offsets}
+    return {f"{prefix}_wkb": wkb, f"{prefix}_offsets": offsets}
 
 
 def decode_geometries(wkb: NDArray[np.uint8], offsets: NDArray[np.int64]) -> list[BaseGeometry]:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from corridor.scenario import Scenario
 
 #: Closure sets per range task.
-RANGE = 1 << 18
+RANGE = 1 << 16
 
 
 class DaskUnavailableError(ScenarioError):

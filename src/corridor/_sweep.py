@@ -398,7 +398,24 @@ class RouteTable:
 def closed_labels(states: Sequence[str], sets: NDArray[np.int64]) -> list[str]:
     """Return the ``+``-joined codes of each closure set."""
     n = len(states)
-    return ["+".join(states[k] for k in range(n) if s >> k & 1) for s in sets.tolist()]
+    low = n // 2
+    lo, hi = _labels(states[:low]), _labels(states[low:])
+    mask = (1 << low) - 1
+    out = []
+    for s in sets.tolist():
+        a, b = lo[s & mask], hi[s >> low]
+        out.append(f"{a}+{b}" if a and b else a or b)
+    return out
+
+
+def _labels(states: Sequence[str]) -> list[str]:
+    """Labels of all 2^len(states) sets, built from each set without its lowest code."""
+    labels = [""] * (1 << len(states))
+    for s in range(1, len(labels)):
+        rest = s & (s - 1)
+        first = states[(s & -s).bit_length() - 1]
+        labels[s] = f"{first}+{labels[rest]}" if rest else first
+    return labels
 
 
 def frame(
@@ -418,22 +435,31 @@ def frame(
     if ids is None:
         ids = np.stack([c.ids[sets] for c in columns], axis=1)
     glob = np.where(ids >= 0, ids + table.offsets[None, :], len(table.km) - 1).ravel()
-    labels = np.array(closed_labels(setup_.states, sets), dtype=object)
-    origins = np.array([o.label for o, _ in setup_.pairs], dtype=object)
-    dests = np.array([d.label for _, d in setup_.pairs], dtype=object)
+    labels = closed_labels(setup_.states, sets)
+    origins = [o.label for o, _ in setup_.pairs]
+    dests = [d.label for _, d in setup_.pairs]
     n_sets = len(sets)
+    row_set = np.repeat(np.arange(n_sets, dtype=np.int64), n_pairs)
+    row_pair = np.tile(np.arange(n_pairs, dtype=np.int64), n_sets)
     data: dict[str, Any] = {
-        "closed": pd.array(np.repeat(labels, n_pairs), dtype="str"),
+        "closed": _strings(labels, row_set),
         "n_closed": np.repeat(np.bitwise_count(sets).astype(np.int64), n_pairs),
-        "origin": pd.array(np.tile(origins, n_sets), dtype="str"),
-        "destination": pd.array(np.tile(dests, n_sets), dtype="str"),
+        "origin": _strings(origins, row_pair),
+        "destination": _strings(dests, row_pair),
         "feasible": (ids >= 0).ravel(),
         "km": table.km[glob],
         "hours": table.hours[glob],
-        "corridor": pd.array(table.corridor[glob], dtype="str"),
-        "modes": pd.array(table.modes[glob], dtype="str"),
+        "corridor": _strings(table.corridor, glob),
+        "modes": _strings(table.modes, glob),
     }
     return pd.DataFrame(data)
+
+
+def _strings(values: Sequence[str] | NDArray[np.object_], take: NDArray[np.int64]) -> Any:
+    """Gather ``values[take]`` into a pandas string column in Arrow (no object per row)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    return pd.array(pa.array(list(values), type=pa.string()).take(pa.array(take)), dtype="str")
 
 
 def chunks(levels: Levels, size: int = CHUNK_COMBINATIONS) -> Iterator[NDArray[np.int64]]:
@@ -451,7 +477,7 @@ def write_parquet(
     sets: NDArray[np.int64] | None = None,
 ) -> int:
     """Stream rows to one Parquet file, one row group per chunk; returns rows written."""
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     table = RouteTable.of(columns)

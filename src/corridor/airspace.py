@@ -44,7 +44,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry.base import BaseGeometry
 
-from corridor import borders, geo
+from corridor import _airexact, borders, geo
 from corridor._errors import NoRouteError
 
 if TYPE_CHECKING:
@@ -161,6 +161,7 @@ class AirGraph:
     edge_km: NDArray[np.float64]
     edge_cross: NDArray[np.uint64]  # mask of states each edge crosses
     exact: tuple[BaseGeometry, ...]  # full-resolution airspace per state, EPSG:4326, prepared
+    fine: tuple[BaseGeometry, ...] = ()  # per state, gnomonic: see corridor._airexact
 
     @cached_property
     def to_gnomonic(self) -> Transformer:
@@ -238,6 +239,7 @@ def _graph_arrays(graph: AirGraph) -> dict[str, NDArray[Any]]:
     names = ("xy", "lonlat", "owner", "inside", "edge_u", "edge_v", "edge_km", "edge_cross")
     arrays: dict[str, NDArray[Any]] = {k: getattr(graph, k) for k in names}
     arrays.update(_aircache.encode_geometries(graph.obstacles))
+    arrays.update(_aircache.encode_geometries(graph.fine, prefix="fine"))
     return arrays
 
 
@@ -251,6 +253,7 @@ def _graph_from_arrays(
     from corridor import _aircache
 
     obstacles = _aircache.decode_geometries(arrays["obstacle_wkb"], arrays["obstacle_offsets"])
+    fine = _aircache.decode_geometries(arrays["fine_wkb"], arrays["fine_offsets"])
     shapely.prepare(obstacles)
     zones = borders.load_airspace(caspian)
     exact = tuple(zones.geometry[s] for s in states)
@@ -272,6 +275,7 @@ def _graph_from_arrays(
         edge_km=arrays["edge_km"],
         edge_cross=arrays["edge_cross"],
         exact=exact,
+        fine=tuple(fine),
     )
 
 
@@ -287,6 +291,7 @@ def _build_graph(
     tol_m, clr_m = tolerance_km * 1000.0, clearance_km * 1000.0
     projected = [geo.to_crs(shapely.segmentize(g, 0.05), "EPSG:4326", crs) for g in exact]
     obstacles = [_obstacle(g, tol_m, clr_m) for g in projected]
+    fine = tuple(_obstacle(g, min(_airexact.FINE_TOLERANCE_M, tol_m), clr_m) for g in projected)
     _protect_gaps(projected, obstacles, tol_m, clr_m)
     frame = _outside_frame(crs)
     xy, owner, prev_xy, next_xy = _convex_vertices(obstacles)
@@ -343,6 +348,7 @@ def _build_graph(
         edge_km=np.asarray(edge_km, dtype=np.float64),
         edge_cross=cross,
         exact=exact,
+        fine=fine,
     )
 
 
@@ -708,7 +714,15 @@ def _search(
     pts = [(o.lon, o.lat)]
     pts += [(float(graph.lonlat[i, 0]), float(graph.lonlat[i, 1])) for i in chain[1:-1]]
     pts.append((d.lon, d.lat))
+    tight = _airexact.refine(graph, pts, closed_idx)
+    if tight is not None and _path_km(tight) <= _path_km(pts):
+        return tight
     return pts
+
+
+def _path_km(pts: list[tuple[float, float]]) -> float:
+    xy = np.asarray(pts, dtype=np.float64)
+    return float(geo.distance_km(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]).sum())
 
 
 def _blocked(

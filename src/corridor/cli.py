@@ -395,6 +395,19 @@ def _print_plan(result: Any) -> None:
                 )
 
 
+def _routes_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Check ``route --out`` names a format write_routes knows, before any work (callback)."""
+    if value is None:
+        return None
+    from corridor.export import route_format
+
+    try:
+        route_format(value)
+    except CorridorError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    return value
+
+
 @cli.command()
 @_scenario_options
 @click.option(
@@ -407,9 +420,17 @@ def _print_plan(result: Any) -> None:
 @click.option("--close-osm-way", multiple=True, type=int, metavar="ID", help="Close an OSM way.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as one JSON object.")
 @click.option("--map", "map_path", type=OutputFile(), help="Write an HTML map.")
+@click.option(
+    "--out",
+    "out_path",
+    type=OutputFile(),
+    callback=_routes_file,
+    help="Write the routes as GeoJSON (.geojson), GeoPackage (.gpkg) or GeoParquet (.parquet).",
+)
 def route(
     as_json: bool,
     map_path: Path | None,
+    out_path: Path | None,
     osm_path: Path | None,
     close_osm_node: tuple[int, ...],
     close_osm_way: tuple[int, ...],
@@ -461,6 +482,12 @@ def route(
             raise _Failure(exc) from None
         if not as_json:
             click.echo(f"wrote {map_path}")
+    if out_path is not None:
+        from corridor import export
+
+        export.write_routes(result, out_path)
+        if not as_json:
+            click.echo(f"wrote {out_path}")
     if not result.feasible:
         raise click.exceptions.Exit(EXIT_NO_ROUTE)
 
@@ -731,6 +758,9 @@ def _register_subcommands() -> None:
     from corridor.osm import register_cli
 
     register_cli(cli)
+    from corridor._cli_lift import register_cli as register_lift
+
+    register_lift(cli)
 
 
 _register_subcommands()

@@ -22,21 +22,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from corridor import borders
 from corridor._errors import CorridorError
+from corridor._geojson import FORMULA_START, geometry_dict, safe_cell
 from corridor._io import atomic_write_bytes, atomic_write_text
 from corridor.scenario import Scenario, Stance
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from corridor.routing import Leg, Plan, Route
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "write_geojson",
     "write_json",
     "write_legs_csv",
+    "write_routes",
     "write_table",
 ]
 
@@ -68,9 +71,9 @@ LEG_COLUMNS = (
     "via",
     "conditional",
 )
-_PRECISION_DEG = 1e-5
-#: Leading characters that make spreadsheet programs evaluate a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START
+#: ``geometry_note`` of a feature written with a null geometry.
+NULL_GEOMETRY_NOTE = "no extent: a mode change at one place, or a shape below 1e-5 degree"
 
 
 # --------------------------------------------------------------------------- closed airspace
@@ -144,15 +147,23 @@ def closed_airspace_geojson(scenario: Scenario) -> dict[str, Any]:
         }
         for code, row in frame.iterrows()
     ]
+    features = [_note_null(f) for f in features]
     return {"type": "FeatureCollection", "scenario": scenario.name, "features": features}
 
 
 # --------------------------------------------------------------------------- plan as GeoJSON
 
 
-def _geometry(geom: BaseGeometry) -> dict[str, Any]:
-    mapped: dict[str, Any] = shapely.geometry.mapping(shapely.set_precision(geom, _PRECISION_DEG))
-    return mapped
+def _geometry(geom: BaseGeometry) -> dict[str, Any] | None:
+    """RFC 7946 geometry (see :func:`corridor._geojson.geometry_dict`), None without extent."""
+    return geometry_dict(geom)
+
+
+def _note_null(feature: dict[str, Any]) -> dict[str, Any]:
+    """Say why a feature has a null geometry (RFC 7946 allows null; readers deserve a reason)."""
+    if feature["geometry"] is None:
+        feature["properties"]["geometry_note"] = NULL_GEOMETRY_NOTE
+    return feature
 
 
 def _leg_geometry(leg: Leg) -> BaseGeometry:
@@ -251,16 +262,14 @@ def plan_to_geojson(plan: Plan, *, legs: bool = True) -> dict[str, Any]:
         "type": "FeatureCollection",
         "scenario": plan.scenario.name,
         "feasible": plan.feasible,
-        "features": features,
+        "features": [_note_null(f) for f in features],
     }
 
 
 # --------------------------------------------------------------------------- legs table
 
 
-def _cell(value: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula (OWASP CSV injection)."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+_cell = safe_cell
 
 
 def legs_table(plan: Plan) -> list[dict[str, Any]]:
@@ -402,8 +411,10 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     table
         Any pandas DataFrame; its index is written only when it is named.
     path
-        Destination: ``.csv`` (UTF-8), ``.json`` (records) or ``.parquet`` (needs
-        pyarrow or fastparquet).
+        Destination: ``.csv`` (UTF-8; text cells that start like a spreadsheet
+        formula get a leading apostrophe, and text is quoted when a cell holds a
+        line break), ``.json`` (records) or ``.parquet`` (needs pyarrow or
+        fastparquet).
 
     Returns
     -------
@@ -418,7 +429,9 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     suffix = dest.suffix.lower()
     index = any(name is not None for name in table.index.names)
     if suffix == ".csv":
-        return atomic_write_text(dest, table.to_csv(index=index, lineterminator="\n"))
+        safe = _safe_frame(table)
+        text = safe.to_csv(index=index, lineterminator="\n", quoting=_quoting(safe))
+        return atomic_write_text(dest, text)
     if suffix == ".json":
         frame = table.reset_index() if index else table
         return atomic_write_text(dest, frame.to_json(orient="records", force_ascii=False) + "\n")
@@ -432,3 +445,138 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
         return atomic_write_bytes(dest, buffer.getvalue())
     msg = f"cannot write {dest}: unknown table format {suffix!r}; use .csv, .json or .parquet"
     raise CorridorError(msg)
+
+
+def _safe_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``table`` whose text cells, labels and index cannot run as spreadsheet formulas."""
+
+    def fix(value: Any) -> Any:
+        return safe_cell(value) if isinstance(value, str) else value
+
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(fix).astype(object)
+    out.columns = pd.Index([fix(c) for c in out.columns])
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = pd.MultiIndex.from_tuples(
+            [tuple(fix(v) for v in t) for t in out.index], names=out.index.names
+        )
+    else:
+        out.index = pd.Index([fix(v) for v in out.index], name=out.index.name)
+    return out
+
+
+def _quoting(table: pd.DataFrame) -> Literal[0, 2]:
+    """Quote all text when a cell holds CR or LF (Python 3.11's csv leaves a bare CR raw)."""
+    cells = [*table.columns, *table.index]
+    for col in table.columns:
+        if table[col].dtype == object:
+            cells.extend(table[col])
+    if any(isinstance(c, str) and ("\r" in c or "\n" in c) for c in cells):
+        return 2  # csv.QUOTE_NONNUMERIC
+    return 0  # csv.QUOTE_MINIMAL
+
+
+# --------------------------------------------------------------------------- routes as GIS files
+
+#: File suffixes :func:`write_routes` understands, and the format each means.
+ROUTE_FORMATS = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".parquet": "GeoParquet",
+    ".geoparquet": "GeoParquet",
+}
+
+
+def route_format(path: str | Path) -> str:
+    """Return the format :func:`write_routes` picks for ``path``, from its suffix.
+
+    Parameters
+    ----------
+    path
+        Destination file.
+
+    Returns
+    -------
+    str
+        ``"GeoJSON"``, ``"GeoPackage"`` or ``"GeoParquet"``.
+
+    Raises
+    ------
+    CorridorError
+        For another suffix; the message lists the valid ones.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in ROUTE_FORMATS:
+        valid = ", ".join(ROUTE_FORMATS)
+        msg = f"cannot write routes to {path}: unknown format {suffix!r}; use {valid}"
+        raise CorridorError(msg)
+    return ROUTE_FORMATS[suffix]
+
+
+def _frame_geojson(frame: gpd.GeoDataFrame, plan: Plan) -> dict[str, Any]:
+    props = pd.DataFrame(frame.drop(columns="geometry")).to_dict("records")
+    features = [
+        _note_null({"type": "Feature", "properties": p, "geometry": geometry_dict(g)})
+        for p, g in zip(props, frame.geometry, strict=True)
+    ]
+    return {
+        "type": "FeatureCollection",
+        "scenario": plan.scenario.name,
+        "feasible": plan.feasible,
+        "features": features,
+    }
+
+
+def write_routes(plan: Plan, path: str | Path, *, legs: bool = False) -> Path:
+    """Write a plan's routes as GeoJSON, GeoPackage or GeoParquet, chosen by suffix, atomically.
+
+    The rows are :meth:`~corridor.routing.Plan.routes_frame` (one per route,
+    MultiLineString) or, with ``legs``, :meth:`~corridor.routing.Plan.to_gdf`
+    (one per leg; a mode change at one place is a Point). A GeoPackage always
+    holds both, as layers ``routes`` and ``legs``. GeoJSON is RFC 7946 (lon,lat,
+    1e-5 degree, null geometry with a ``geometry_note`` for a leg without
+    extent); GeoParquet and GeoPackage are written by geopandas in EPSG:4326.
+
+    Parameters
+    ----------
+    plan
+        Output of :func:`corridor.routing.plan`.
+    path
+        Destination: ``.geojson``/``.json``, ``.gpkg``, ``.parquet``/``.geoparquet``.
+    legs
+        Write one row per leg instead of one per route (GeoJSON, GeoParquet).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    CorridorError
+        For an unknown suffix.
+    """
+    _check_plan(plan)
+    dest = Path(path)
+    fmt = route_format(dest)
+    frame = plan.to_gdf() if legs else plan.routes_frame()
+    if fmt == "GeoJSON":
+        return atomic_write_text(dest, _dumps(_frame_geojson(frame, plan)))
+    if fmt == "GeoParquet":
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        return atomic_write_bytes(dest, buffer.getvalue())
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".gpkg")
+    os.close(fd)
+    Path(tmp).unlink()  # GDAL creates the file itself
+    try:
+        for layer, table in (("routes", plan.routes_frame()), ("legs", plan.to_gdf())):
+            table.to_file(tmp, layer=layer, driver="GPKG", index=False)
+        Path(tmp).replace(dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return dest

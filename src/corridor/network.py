@@ -36,6 +36,7 @@ from scipy.sparse import csr_matrix
 
 from corridor import _cache, borders, geo, settings
 from corridor._errors import DataError, RegionError, UnknownPlaceError
+from corridor._io import atomic_write_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EDGE_MODES",
+    "GRAPHML_NODE_DTYPES",
     "NODE_KINDS",
     "STATUSES",
     "TERRITORIES",
@@ -53,6 +55,7 @@ __all__ = [
     "find_place",
     "load_network",
     "refined_network",
+    "save_graphml",
 ]
 
 logger = logging.getLogger("corridor")
@@ -189,6 +192,69 @@ class TransitNetwork:
             G.add_edge(row["u"], row["v"], **attrs)  # keys 0, 1, ... per node pair, as osmnx
             G.add_edge(row["v"], row["u"], **attrs)
         return G
+
+
+# --------------------------------------------------------------------------- GraphML
+
+#: What ``osmnx.load_graphml`` needs to read :func:`save_graphml` files: corridor node
+#: ids are names (``"yerevan"``), not OSM integers, so keep them as strings.
+GRAPHML_NODE_DTYPES: dict[str, Any] = {"osmid": str}
+
+
+def save_graphml(net: TransitNetwork, path: str | Path) -> Path:
+    """Write the network as GraphML that networkx and osmnx both read back, atomically.
+
+    The graph is :meth:`TransitNetwork.to_networkx` (every edge in both
+    directions, osmnx-style ``x``, ``y``, ``length`` in metres and
+    ``travel_time`` in seconds) with the ``countries`` tuples joined by ``;``
+    (GraphML has no list type) and the edge id in ``edge_id`` (osmnx drops an
+    edge attribute named ``id``). As in osmnx's own files every attribute is
+    text: ``networkx.read_graphml`` returns strings, ``osmnx.load_graphml``
+    converts ``x``, ``y``, ``length`` and ``travel_time`` to floats.
+
+    Parameters
+    ----------
+    net
+        The network, e.g. from :func:`load_network`.
+    path
+        Destination ``.graphml`` file.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    Read it back with either library (osmnx needs the string node ids)::
+
+        import networkx as nx, osmnx as ox
+        G = nx.read_graphml(path)                 # node ids are str by default
+        G = ox.load_graphml(path, node_dtypes=GRAPHML_NODE_DTYPES)  # {"osmid": str}
+    """
+    import io
+
+    import networkx as nx
+
+    if not isinstance(net, TransitNetwork):
+        msg = f"expected a corridor TransitNetwork, got {type(net).__name__}"
+        raise TypeError(msg)
+    G = net.to_networkx()
+    for _, _, data in G.edges(data=True):
+        data["countries"] = ";".join(data["countries"])
+        data["edge_id"] = data.pop("id")  # osmnx drops an edge attribute called "id"
+    attr_dicts = [d for _, d in G.nodes(data=True)] + [d for *_, d in G.edges(data=True)]
+    for data in attr_dicts:
+        for key, value in list(data.items()):
+            data[key] = "" if value is None else _graphml_text(value)
+    G.graph = {k: _graphml_text(v) for k, v in G.graph.items()}
+    buffer = io.BytesIO()
+    nx.write_graphml(G, buffer)
+    return atomic_write_bytes(path, buffer.getvalue())
+
+
+def _graphml_text(value: Any) -> str:
+    """Return a value as osmnx stores it in GraphML: text (floats with full precision)."""
+    return repr(float(value)) if isinstance(value, float | np.floating) else str(value)
 
 
 # --------------------------------------------------------------------------- loading

@@ -1501,11 +1501,9 @@ def shortest_path(
         if closed_node[i]:
             msg = f"the {label} snaps to {roads.describe_node(int(i))}, which is closed"
             raise NoRouteError(msg)
-    from scipy.sparse.csgraph import dijkstra
-
     csr, best = roads._search_form(weight, open_edge)
     orig, dest = int(idx[0]), int(idx[1])
-    dist, pred = dijkstra(csr, directed=True, indices=orig, return_predecessors=True)
+    dist, pred = _search_to(roads, csr, orig, dest, weight)
     if not np.isfinite(dist[dest]):
         msg = (
             f"no road path from ({orig_lonlat[0]:.4f}, {orig_lonlat[1]:.4f}) to "
@@ -1514,6 +1512,46 @@ def shortest_path(
         )
         raise NoRouteError(msg)
     return _route(roads, pred, best, csr, orig, dest, weight, (float(km[0]), float(km[1])))
+
+
+#: First search radius of :func:`shortest_path`, in multiples of the straight-line lower bound,
+#: and the factor it grows by until the target is reached (then one unbounded search).
+_FIRST_RADIUS = 2.0
+_RADIUS_GROWTH = 4.0
+_BOUNDED_ROUNDS = 3
+
+
+def _search_to(
+    roads: RoadGraph, csr: Any, orig: int, dest: int, weight: str
+) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+    """Dijkstra from ``orig`` that stops early once ``dest`` is settled.
+
+    scipy's Dijkstra cannot stop at a target, but it can stop at a cost ``limit``:
+    every node within it gets its exact distance and predecessor. The limit starts
+    at a multiple of a lower bound on the cost to ``dest`` (the geodesic distance
+    between the two nodes, divided by the fastest edge speed for travel time) and
+    grows until ``dest`` is reached; an unreachable ``dest`` ends with one
+    unbounded search, so the answer is always the exact shortest path.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    metres = 1000.0 * float(
+        geo.distance_km(roads.lon[orig], roads.lat[orig], roads.lon[dest], roads.lat[dest])
+    )
+    if weight == "travel_time" and len(roads.edge_time_s):
+        fastest = float(np.max(roads.edge_length_m / roads.edge_time_s))  # metres per second
+        lower = metres / fastest
+    else:
+        lower = metres
+    limit = max(lower, 1.0) * _FIRST_RADIUS
+    for _ in range(_BOUNDED_ROUNDS):
+        dist, pred = dijkstra(
+            csr, directed=True, indices=orig, return_predecessors=True, limit=limit
+        )
+        if np.isfinite(dist[dest]):
+            return dist, pred
+        limit *= _RADIUS_GROWTH
+    return dijkstra(csr, directed=True, indices=orig, return_predecessors=True)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------- refinement

@@ -29,7 +29,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -37,8 +37,12 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridor import airspace, borders, geo
 from corridor._errors import NoRouteError, ScenarioError
+from corridor._geojson import geometry_dict
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
-from corridor.scenario import LEG_STANCE_MODE, Scenario, Stance, check_scenario
+from corridor.scenario import LEG_STANCE_MODE, OBJECTIVES, Scenario, Stance, check_scenario
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["Leg", "PairPlan", "Plan", "Route", "WhyNot", "plan"]
 
@@ -70,7 +74,7 @@ class Leg:
     edges: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (geometry as a GeoJSON LineString)."""
+        """JSON-ready form (RFC 7946 geometry: a LineString, a Point for a mode change)."""
         return {
             "mode": self.mode,
             "from": self.orig,
@@ -80,7 +84,7 @@ class Leg:
             "countries": list(self.countries),
             "via": list(self.via),
             "conditional": list(self.conditional),
-            "geometry": shapely.geometry.mapping(shapely.set_precision(self.geometry, 1e-5)),
+            "geometry": geometry_dict(self.geometry),  # RFC 7946: a mode change is a Point
         }
 
 
@@ -202,6 +206,29 @@ class Plan:
     def routes(self) -> tuple[Route, ...]:
         """All routes of all pairs."""
         return tuple(r for p in self.pairs for r in p.routes)
+
+    def to_gdf(self) -> gpd.GeoDataFrame:
+        """Return one row per leg as a GeoDataFrame (EPSG:4326; see :mod:`corridor._frames`)."""
+        from corridor._frames import legs_frame
+
+        return legs_frame(self)
+
+    def routes_frame(self) -> gpd.GeoDataFrame:
+        """Return one row per route as a GeoDataFrame (EPSG:4326; see :mod:`corridor._frames`)."""
+        from corridor._frames import routes_frame
+
+        return routes_frame(self)
+
+    def __repr__(self) -> str:
+        """Return a one-line summary (the full content is in :meth:`to_dict`)."""
+        from corridor._frames import plan_repr
+
+        return plan_repr(self)
+
+    def _repr_html_(self) -> str:
+        from corridor._frames import plan_html
+
+        return plan_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: ``{"feasible", "routes", "why_not", "pairs"}``."""
@@ -486,6 +513,64 @@ Step = tuple[
 ]  # ("edge", edge index, 0, 0) or ("switch", node, from layer, to layer)
 
 
+@dataclass(frozen=True)
+class _Layered:
+    """Every possible entry of the layered search graph, sorted by (row, column) once.
+
+    Entries are both directions of every edge in its layer, then the mode switches at
+    cities and ports; a search keeps the usable ones (a boolean take, already sorted)
+    instead of rebuilding and lexsorting the matrix.
+    """
+
+    rows: np.ndarray
+    cols: np.ndarray
+    tags: np.ndarray  # edge index, or -1 - switch code
+    edge: np.ndarray  # edge index of an edge entry (0 for switches)
+    is_edge: np.ndarray
+    group: np.ndarray  # equal for entries with the same (row, column)
+    switch_cost: dict[str, np.ndarray]  # per objective: cost of each switch entry (0 for edges)
+
+
+def _layered(net: TransitNetwork) -> _Layered:
+    return net.derived("layered_search_graph", _build_layered)
+
+
+def _build_layered(net: TransitNetwork) -> _Layered:
+    n = len(net.node_ids)
+    idx = np.arange(len(net.edge_u), dtype=np.int64)
+    layer = np.array([_LAYER[EDGE_MODES[m]] for m in net.edge_mode], dtype=np.int64)
+    u, v = net.edge_u + layer * n, net.edge_v + layer * n
+    rows, cols, tags = [u, v], [v, u], [idx, idx]
+    costs: dict[str, list[np.ndarray]] = {o: [np.zeros(2 * len(idx))] for o in OBJECTIVES}
+    kinds = net.nodes["kind"].to_numpy()
+    hubs = np.flatnonzero(np.isin(kinds, ["city", "port"]))
+    for pair, hours in SWITCH_HOURS.items():
+        la, lb = sorted(pair)
+        code = -1 - (la * 3 + lb)
+        for a_layer, b_layer in ((la, lb), (lb, la)):
+            rows.append(hubs + a_layer * n)
+            cols.append(hubs + b_layer * n)
+            tags.append(np.full(len(hubs), code))
+            for objective in OBJECTIVES:
+                cost = {"km": SWITCH_KM_EQUIVALENT, "hours": hours}.get(objective, 1.0)
+                costs[objective].append(np.full(len(hubs), cost))
+    r, c, t = np.concatenate(rows), np.concatenate(cols), np.concatenate(tags)
+    order = np.lexsort((c, r))  # stable: parallel entries keep their original order
+    r, c, t = r[order], c[order], t[order]
+    key = r * (3 * n) + c
+    group = np.cumsum(np.r_[0, (key[1:] != key[:-1]).astype(np.int64)])
+    is_edge = t >= 0
+    return _Layered(
+        rows=r,
+        cols=c,
+        tags=t,
+        edge=np.where(is_edge, t, 0),
+        is_edge=is_edge,
+        group=group,
+        switch_cost={o: np.concatenate(v)[order] for o, v in costs.items()},
+    )
+
+
 def _shortest(
     ctx: _Context, usable: np.ndarray, weights: np.ndarray, src: int, dst: int
 ) -> list[Step] | None:
@@ -500,33 +585,32 @@ def _shortest(
     if src == dst:
         return []
     n = len(net.node_ids)
-    idx = np.flatnonzero(usable)
-    layer = np.array([_LAYER[EDGE_MODES[m]] for m in net.edge_mode[idx]], dtype=np.int64)
-    u = net.edge_u[idx] + layer * n
-    v = net.edge_v[idx] + layer * n
-    w = np.maximum(weights[idx], 1e-9)
-    rows, cols = [u, v], [v, u]
-    vals, tags = [w, w], [idx, idx]
-    kinds = net.nodes["kind"].to_numpy()
-    hubs = np.flatnonzero(np.isin(kinds, ["city", "port"]))
-    for pair, hours in SWITCH_HOURS.items():
-        la, lb = sorted(pair)
-        objective = ctx.scenario.objective
-        cost = {"km": SWITCH_KM_EQUIVALENT, "hours": hours}.get(objective, 1.0)
-        code = -1 - (la * 3 + lb)
-        for a_layer, b_layer in ((la, lb), (lb, la)):
-            rows.append(hubs + a_layer * n)
-            cols.append(hubs + b_layer * n)
-            vals.append(np.full(len(hubs), cost))
-            tags.append(np.full(len(hubs), code))
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    val, tag = np.concatenate(vals), np.concatenate(tags)
-    order = np.lexsort((val, c, r))
-    r, c, val, tag = r[order], c[order], val[order], tag[order]
-    first = np.ones(len(r), dtype=bool)
-    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    r, c, val, tag = r[first], c[first], val[first], tag[first]
-    matrix = csr_matrix((val, (r, c)), shape=(3 * n, 3 * n))
+    lay = _layered(net)
+    # entries whose edge is usable (switches always are), already in (row, col) order
+    ok = np.ones(len(lay.rows), dtype=bool)
+    ok[lay.is_edge] = usable[lay.edge[lay.is_edge]]
+    sel = np.flatnonzero(ok)
+    val = lay.switch_cost[ctx.scenario.objective][sel]
+    edge_sel = lay.is_edge[sel]
+    val[edge_sel] = np.maximum(weights[lay.edge[sel[edge_sel]]], 1e-9)
+    group = lay.group[sel]
+    # parallel entries (same row and column): keep the cheapest, the first on ties
+    dup = np.zeros(len(sel), dtype=bool)
+    same = group[1:] == group[:-1]
+    dup[1:] |= same
+    dup[:-1] |= same
+    keep = ~dup
+    if dup.any():
+        d = np.flatnonzero(dup)
+        order = d[np.lexsort((val[d], group[d]))]
+        head = np.ones(len(order), dtype=bool)
+        head[1:] = group[order[1:]] != group[order[:-1]]
+        keep[order[head]] = True
+    sel, val = sel[keep], val[keep]
+    r, c, tag = lay.rows[sel], lay.cols[sel], lay.tags[sel]
+    indptr = np.zeros(3 * n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(r, minlength=3 * n), out=indptr[1:])
+    matrix = csr_matrix((val, c, indptr), shape=(3 * n, 3 * n))
     starts = [src + k * n for k in range(3)]
     dist, pred, origin = dijkstra(
         matrix, directed=True, indices=starts, return_predecessors=True, min_only=True

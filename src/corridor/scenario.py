@@ -109,6 +109,10 @@ class Scenario:
         Alternatives wanted per origin-destination pair (best included).
     sources
         Where the scenario's facts come from.
+    force, fleet, airfields
+        Reinforcement tables for :mod:`corridor.lift`: the force (``troops``,
+        ``tonnes``), the fleet (aircraft type = count) and per-airfield MOG overrides
+        (id = working MOG, or a table with ``working`` and ``parking``).
     """
 
     name: str = "ad hoc"
@@ -133,6 +137,9 @@ class Scenario:
     conditional_delay_h: float = 6.0
     k: int = 3
     sources: tuple[str, ...] = ()
+    force: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    fleet: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    airfields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def stance(self, country: str, mode: str) -> Stance:
         """Stance of a country or territory for one of :data:`STANCE_MODES`."""
@@ -366,7 +373,54 @@ def make_scenario(*, source: str | None = None, **kwargs: Any) -> Scenario:
             msg = f"{_where(source, 'k')}: expected a whole number from 1 to 10, got {k!r}"
             raise ScenarioError(msg)
         out["k"] = k
+    out.update(_lift_tables(kwargs, source))
     return Scenario(**out)
+
+
+def _lift_tables(kwargs: Mapping[str, Any], source: str | None) -> dict[str, Any]:
+    """Validate the ``[force]``, ``[fleet]`` and ``[airfields]`` tables (see corridor.lift)."""
+    import math
+
+    out: dict[str, Any] = {}
+    for key in ("force", "fleet", "airfields"):
+        if key in kwargs and not isinstance(kwargs[key], Mapping):
+            msg = f"{_where(source, key)}: expected a table"
+            raise ScenarioError(msg)
+    if "force" in kwargs:
+        force: dict[str, float] = {}
+        for name, value in kwargs["force"].items():
+            if name not in ("troops", "tonnes"):
+                msg = f"{_where(source, f'force.{name}')}: unknown key; valid: troops, tonnes"
+                raise ScenarioError(msg)
+            number = _number(value, source, f"force.{name}")
+            if not math.isfinite(number):
+                msg = f"{_where(source, f'force.{name}')}: must be finite, got {value!r}"
+                raise ScenarioError(msg)
+            force[name] = number
+        out["force"] = MappingProxyType(force)
+    if kwargs.get("fleet"):
+        from corridor.lift import parse_fleet
+
+        try:
+            out["fleet"] = MappingProxyType(parse_fleet(dict(kwargs["fleet"])))
+        except ScenarioError as exc:
+            raise ScenarioError(f"{_where(source, 'fleet')}: {exc}") from None
+    if "airfields" in kwargs:
+        table: dict[str, Any] = {}
+        for name, spec in kwargs["airfields"].items():
+            entry = dict(spec) if isinstance(spec, Mapping) else {"working": spec}
+            for k, v in entry.items():
+                if k not in ("working", "parking"):
+                    where = _where(source, f"airfields.{name}.{k}")
+                    msg = f"{where}: unknown key; valid: working, parking"
+                    raise ScenarioError(msg)
+                if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+                    where = _where(source, f"airfields.{name}.{k}")
+                    msg = f"{where}: expected a positive whole number, got {v!r}"
+                    raise ScenarioError(msg)
+            table[str(name)] = MappingProxyType(entry)
+        out["airfields"] = MappingProxyType(table)
+    return out
 
 
 def _scenario_folder() -> Path:
@@ -526,6 +580,34 @@ def scenario_schema() -> dict[str, Any]:
             "conditional_delay_h": {"type": "number", "minimum": 0},
             "k": {"type": "integer", "minimum": 1, "maximum": 10},
             "sources": strings,
+            "force": {
+                "type": "object",
+                "properties": {
+                    "troops": {"type": "integer", "exclusiveMinimum": 0},
+                    "tonnes": {"type": "number", "exclusiveMinimum": 0},
+                },
+                "additionalProperties": False,
+            },
+            "fleet": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "exclusiveMinimum": 0},
+            },
+            "airfields": {
+                "type": "object",
+                "additionalProperties": {
+                    "oneOf": [
+                        {"type": "integer", "exclusiveMinimum": 0},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "working": {"type": "integer", "exclusiveMinimum": 0},
+                                "parking": {"type": "integer", "exclusiveMinimum": 0},
+                            },
+                            "additionalProperties": False,
+                        },
+                    ]
+                },
+            },
         },
     }
 
