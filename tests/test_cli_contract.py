@@ -37,7 +37,7 @@ def test_verbose_and_corridor_log_send_log_records_to_stderr(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     logger = logging.getLogger("corridor")
-    before = list(logger.handlers)
+    before, level_before = list(logger.handlers), logger.level
 
     def emit() -> None:
         logger.info("probe record from the library")
@@ -52,6 +52,7 @@ def test_verbose_and_corridor_log_send_log_records_to_stderr(
     assert _main(RUN) == 0
     assert "probe record" not in capsys.readouterr().err  # INFO is silent by default
     assert logger.handlers == before  # the CLI removes the handler it installed
+    assert logger.level == level_before  # and restores the level
 
 
 def _logging_plan(emit):  # type: ignore[no-untyped-def]

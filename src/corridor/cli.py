@@ -71,6 +71,7 @@ class _Run:
 
     verbose = False
     handler: logging.Handler | None = None
+    level = logging.NOTSET  # the logger's level before the CLI changed it
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -84,6 +85,7 @@ def _configure_logging(verbose: bool) -> None:
         handler.setFormatter(logging.Formatter("corridor: %(levelname)s: %(message)s"))
         level = logging.WARNING
     handler.setLevel(level)
+    _Run.level = logger.level
     if logger.level == logging.NOTSET or logger.level > level:
         logger.setLevel(level)
     logger.addHandler(handler)
@@ -92,7 +94,9 @@ def _configure_logging(verbose: bool) -> None:
 
 def _release_logging() -> None:
     if _Run.handler is not None:
-        logging.getLogger("corridor").removeHandler(_Run.handler)
+        logger = logging.getLogger("corridor")
+        logger.removeHandler(_Run.handler)
+        logger.setLevel(_Run.level)
         _Run.handler = None
 
 
@@ -814,7 +818,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=args, prog_name="corridor", standalone_mode=False)
     except click.exceptions.UsageError as exc:
-        hint = f" (see 'corridor {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx and exc.ctx.parent else ""
         _fail(f"{exc.format_message()}{hint}", EXIT_BAD_INPUT, exc)
     except _Failure as exc:
         _fail(exc.format_message(), exc.code, exc.__context__ or exc)
