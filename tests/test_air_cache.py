@@ -52,6 +52,22 @@ def test_import_corridor_stays_light() -> None:
     assert json.loads(_python(code, settings.cache_folder)) == []
 
 
+def test_a_ground_route_imports_no_maps_osm_or_air_code() -> None:
+    code = (
+        "import json, sys\n"
+        "from corridor.cli import main\n"
+        "try:\n"
+        "    main(['route', '--from', 'vladikavkaz', '--to', 'yerevan', '--mode', 'ground'])\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        "heavy = ['folium', 'osmnx', 'networkx', 'matplotlib', 'corridor.maps', 'corridor.osm',"
+        " 'corridor.airspace', 'corridor.analysis']\n"
+        "print(json.dumps([code, [m for m in heavy if m in sys.modules]]))"
+    )
+    out = _python(code, settings.cache_folder).strip().splitlines()[-1]
+    assert json.loads(out) == [0, []]
+
+
 def test_lazy_names_resolve_to_their_modules() -> None:
     code = (
         "import json, sys, corridor\n"

@@ -345,6 +345,9 @@ CASES: list[Case] = [
     C("s-mode-unknown", S, _scenario('origins = ["vladikavkaz"]\ndestinations = ["yerevan"]\nmodes = ["teleport"]\n')),
     C("s-modes-empty", S, _scenario('origins = ["vladikavkaz"]\ndestinations = ["yerevan"]\nmodes = []\n')),
     C("s-name-number", S, _toml("name = 5\n")),
+    C("s-probability-nan", S, _toml("[probabilities]\nGEO = nan\n")),
+    C("s-probability-above-one", S, _toml("[probabilities]\nGEO = 1.5\n")),
+    C("s-force-nan", S, _toml("[force]\ntroops = nan\n")),
     # --- scenario on stdin (-s -)
     C("stdin-valid", ["route", "-s", "-"], stdin=b'origins = ["vladikavkaz"]\ndestinations = ["yerevan"]\nmodes = ["road"]\n', code=0),
     C("stdin-nan", ["route", "-s", "-"], stdin=b'origins = ["vladikavkaz"]\ndestinations = ["yerevan"]\nrange_km = nan\n', expect="<stdin>"),

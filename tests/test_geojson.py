@@ -196,3 +196,34 @@ def test_write_table_csv_neutralises_formulas(tmp_path: Path, lead: str) -> None
 
 def test_csv_writers_share_one_neutraliser() -> None:
     assert export._cell is safe_cell
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
+def test_legs_csv_neutralises_formulas_and_keeps_rows_whole(tmp_path: Path, lead: str) -> None:
+    payload = f"{lead}HYPERLINK(1)"
+    leg = Leg(
+        "road", payload, "b", 1.0, 1.0, ("ARM",), (), shapely.LineString([(44, 40), (44.1, 40)])
+    )
+    p = Plan(make_scenario(name="s"), (PairPlan(payload, "b", (Route(payload, "b", (leg,)),)),))
+    path = export.write_legs_csv(p, tmp_path / "legs.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 1
+    assert rows[0]["origin"] == rows[0]["from"] == f"'{payload}"
+    assert float(rows[0]["km"]) == 1.0
+
+
+def test_sweep_out_csv_from_the_issue_is_neutralised(tmp_path: Path) -> None:
+    """Issue 10's case: ``sweep --from "+43.04,+44.67"`` wrote the label raw."""
+    from click.testing import CliRunner
+
+    from corridor.cli import cli
+
+    out = tmp_path / "s.csv"
+    args = ["sweep", "--from", "+43.04,+44.67", "--to", "yerevan", "--mode", "ground"]
+    result = CliRunner().invoke(cli, [*args, "--countries", "GEO,IRN", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4
+    assert {r["origin"] for r in rows} == {"'+43.04,+44.67"}

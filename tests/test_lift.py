@@ -13,6 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from corridor import lift, settings
@@ -284,6 +287,21 @@ def test_deploy_combines_air_and_ground_and_never_beats_physics() -> None:
     assert all({"mode", "share", "tonnes_per_day"} <= set(c) for c in doc["corridors"])
 
 
+def test_deploy_closure_is_the_closed_form_over_the_corridors_used() -> None:
+    d = lift.deploy(load_scenario("armenia-baseline"), tonnes=20000.0, fleet="Il-76MD=5")
+    used = [c for c in d.corridors if c.tonnes > 0]
+    assert {c.mode for c in used} == {"air", "road", "rail"}
+    # every used corridor runs from its lead time to the common closure C:
+    # sum r_i (C - L_i) = T  ->  C = (T + sum r_i L_i) / sum r_i
+    rates = sum(c.tonnes_per_day for c in used)
+    closed_form = (d.force_tonnes + sum(c.tonnes_per_day * c.lead_days for c in used)) / rates
+    assert d.closure_days == pytest.approx(closed_form, rel=1e-6)
+    assert all(c.days == pytest.approx(d.closure_days, rel=1e-6) for c in used)
+    # corridors that share links are counted once, and the answer says so
+    assert any("counted once" in u for u in d.unavailable)
+    assert any("A13" in a for a in d.assumptions)
+
+
 def test_corridor_layer_draws_width_by_rate() -> None:
     a = lift.airlift(["UUMU", "UWLW"], "UAAA", "Il-76MD=70,An-124-100=5", tonnes=2000.0)
     layer = lift.corridor_layer(a)
@@ -377,3 +395,26 @@ def test_cli_deploy(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "closure" in out
     code, _, _ = run(capsys, "deploy", "-s", "armenia-reinforcement", "--tonnes", "0")
     assert code == 2
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(
+    tonnes=st.floats(min_value=1.0, max_value=20000.0, allow_nan=False),
+    il76=st.integers(min_value=1, max_value=80),
+    an124=st.integers(min_value=0, max_value=6),
+    mog=st.integers(min_value=1, max_value=8),
+)
+def test_every_answer_carries_the_force_and_more_mog_never_slows_it(
+    tonnes: float, il76: int, an124: int, mog: int
+) -> None:
+    fleet = f"Il-76MD={il76}" + (f",An-124-100={an124}" if an124 else "")
+    a = lift.airlift("UUMU", "UAAA", fleet, tonnes=tonnes, mog=mog)
+    capacity = sum(p.sorties * p.payload_t for p in a.plans)
+    assert capacity >= tonnes - 1e-6
+    assert all(p.sorties == math.ceil(p.tonnes / p.payload_t - 1e-9) for p in a.plans if p.tonnes)
+    assert a.arrivals[-1].cum_tonnes == pytest.approx(tonnes)
+    more = lift.airlift("UUMU", "UAAA", fleet, tonnes=tonnes, mog=mog + 1)
+    assert more.tonnes_per_day >= a.tonnes_per_day - 1e-6

@@ -4,11 +4,11 @@ One file per graph, ``<cache_folder>/airgraph-<key digest>.npz``, beside the zon
 cache. It holds plain numeric arrays (vertices, edges, masks), the obstacles as
 concatenated WKB bytes, and a JSON metadata record (stored as a ``uint8`` array)
 with the full key: cache format, package version, SHA-256 of the borders file,
-territorial-sea width, Caspian rule, candidate states, tolerance, clearance and
-projection centre. It is read with ``allow_pickle=False`` and validated (key,
-dtypes, shapes, index ranges, finite lengths, decodable polygons); a file that
-fails any check is rebuilt with a :class:`UserWarning`, never trusted. Writes are
-atomic (:mod:`corridor._io`).
+territorial-sea width, Caspian rule, candidate states, tolerance, clearance, the
+fine obstacles' tolerance and the projection centre. It is read with
+``allow_pickle=False`` and validated (key, dtypes, shapes, index ranges, finite
+lengths, decodable polygons); a file that fails any check is rebuilt with a
+:class:`UserWarning`, never trusted. Writes are atomic (:mod:`corridor._io`).
 
 This module knows nothing of how the graph is built: :mod:`corridor.airspace`
 hands it a key and a dict of arrays. It can later move onto the shared
@@ -95,6 +95,7 @@ def graph_key(
     dict
     """
     import corridor
+    from corridor._airexact import FINE_TOLERANCE_M
 
     return {
         "kind": "corridor-air-graph",
@@ -106,6 +107,7 @@ def graph_key(
         "states": list(states),
         "clearance_km": float(clearance_km),
         "tolerance_km": float(tolerance_km),
+        "fine_tolerance_m": FINE_TOLERANCE_M,
         "centre": [float(centre[0]), float(centre[1])],
     }
 

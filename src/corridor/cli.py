@@ -376,6 +376,18 @@ def _scenario_options(fn: Any) -> Any:
     return fn
 
 
+def _dask_options(fn: Any) -> Any:
+    """``--dask`` and ``--workers`` (run on a dask.distributed cluster)."""
+    fn = click.option(
+        "--workers", type=click.IntRange(min=1), help="Workers of --dask local (default: cores)."
+    )(fn)
+    return click.option(
+        "--dask",
+        metavar="local|tcp://HOST:PORT",
+        help="Run on Dask: a new local cluster, or an existing scheduler (needs corridor[dask]).",
+    )(fn)
+
+
 def _print_plan(result: Any) -> None:
     for pair in result.pairs:
         click.echo(f"{pair.origin} -> {pair.destination}")
@@ -561,17 +573,30 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
 @cli.command()
 @_scenario_options
 @click.option(
-    "--countries", required=True, metavar="ISO3,ISO3,...", help="States to combine (<= 14)."
+    "--countries",
+    required=True,
+    metavar="ISO3,ISO3,...",
+    help="States to combine (<= 20; <= 24 with --dask).",
 )
 @click.option("--out", type=OutputFile(), help="Write the table (.csv or .parquet).")
 @click.option("--json", "as_json", is_flag=True, help="Print the ranked summary as JSON.")
 @click.option(
     "--top", type=click.IntRange(1, 10_000), default=15, show_default=True, help="Rows to print."
 )
-def sweep(countries: str, out: Path | None, as_json: bool, top: int, **options: Any) -> None:
+@_dask_options
+def sweep(
+    countries: str,
+    out: Path | None,
+    as_json: bool,
+    top: int,
+    dask: str | None,
+    workers: int | None,
+    **options: Any,
+) -> None:
     """Close every combination of --countries (2^n what-ifs) and rank the harm."""
     from corridor import analysis
 
+    run: dict[str, Any] = {"dask": dask, "workers": workers}
     states = _csv_codes((countries,), "--countries")
     try:
         base = _build_scenario(**options)
@@ -582,10 +607,13 @@ def sweep(countries: str, out: Path | None, as_json: bool, top: int, **options: 
             with Progress(transient=True) as bar:
                 task = bar.add_task(f"sweeping {total} combinations", total=total)
                 table = analysis.sweep(
-                    base, states, progress=lambda d, t: bar.update(task, completed=d, total=t)
+                    base,
+                    states,
+                    progress=lambda d, t: bar.update(task, completed=d, total=t),
+                    **run,
                 )
         else:
-            table = analysis.sweep(base, states)
+            table = analysis.sweep(base, states, **run)
     except CorridorError as exc:
         raise _Failure(exc) from None
     summary = analysis.sweep_summary(table)
@@ -758,13 +786,50 @@ def map_command(out: Path, cdn: bool, with_chokepoints: bool, **options: Any) ->
     click.echo(f"wrote {out}")
 
 
+class _LazyCommand(click.Command):
+    """A subcommand whose module is imported only when it runs or its help is listed.
+
+    ``corridor route`` must not pay for importing :mod:`corridor.osm` (issue 13).
+    Click builds the sub-context through :meth:`make_context`, which hands over to
+    the real command, so parsing, help and invocation are the real command's.
+    """
+
+    def __init__(self, name: str, target: str) -> None:
+        super().__init__(name)
+        self._target = target
+
+    def _real(self) -> click.Command:
+        from importlib import import_module
+
+        module, _, attr = self._target.partition(":")
+        command = getattr(import_module(module), attr)
+        if not isinstance(command, click.Command):
+            msg = f"{self._target} is not a click command"
+            raise TypeError(msg)
+        return command
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Build the real command's context (importing its module now)."""
+        return self._real().make_context(info_name, args, parent=parent, **extra)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """Short help of the real command, for the group's command list."""
+        return self._real().get_short_help_str(limit)
+
+
 def _register_subcommands() -> None:
-    from corridor.osm import register_cli
+    cli.add_command(_LazyCommand("osm", "corridor.osm:osm_cli"))
+    cli.add_command(_LazyCommand("airlift", "corridor._cli_lift:airlift"))
+    cli.add_command(_LazyCommand("deploy", "corridor._cli_lift:deploy"))
+    from corridor._cli_odds import register as register_odds
 
-    register_cli(cli)
-    from corridor._cli_lift import register_cli as register_lift
-
-    register_lift(cli)
+    register_odds(cli)
 
 
 _register_subcommands()

@@ -377,11 +377,19 @@ def write_legs_csv(plan: Plan, path: str | Path) -> Path:
     -------
     pathlib.Path
     """
+    rows = [
+        {k: _cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in legs_table(plan)
+    ]
+    breaks = any(isinstance(v, str) and ("\r" in v or "\n" in v) for r in rows for v in r.values())
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=LEG_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=LEG_COLUMNS,
+        lineterminator="\n",
+        quoting=csv.QUOTE_NONNUMERIC if breaks else csv.QUOTE_MINIMAL,  # a bare CR is quoted
+    )
     writer.writeheader()
-    for row in legs_table(plan):
-        writer.writerow({k: _cell(v) if isinstance(v, str) else v for k, v in row.items()})
+    writer.writerows(rows)
     return atomic_write_text(path, buffer.getvalue())
 
 

@@ -828,6 +828,8 @@ def refined_network(net: TransitNetwork, refinement: Any) -> TransitNetwork:
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form of a name."""
+    if text.isascii():  # nothing to decompose (most names and every code)
+        return text.casefold().strip()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
@@ -897,12 +899,13 @@ def _build_place_index(net: TransitNetwork) -> dict[str, str]:
     index: dict[str, str] = {}
     nodes = net.nodes
     # lowest priority first: names, then IATA, ICAO, ids (ids always win)
-    for nid, name in nodes["name"].items():
+    ids = nodes.index.tolist()  # plain lists: iterating Arrow-backed columns is slow
+    for nid, name in zip(ids, nodes["name"].tolist(), strict=True):
         index.setdefault(_fold(str(name)), str(nid))
     for column in ("iata", "icao"):
-        for nid, code in nodes[column].items():
+        for nid, code in zip(ids, nodes[column].tolist(), strict=True):
             if str(code).strip():
                 index[_fold(str(code))] = str(nid)
-    for nid in nodes.index:
+    for nid in ids:
         index[_fold(str(nid))] = str(nid)
     return index

@@ -35,7 +35,7 @@ import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from corridor import airspace, borders, geo
+from corridor import borders, geo
 from corridor._errors import NoRouteError, ScenarioError
 from corridor._geojson import geometry_dict
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
@@ -43,6 +43,9 @@ from corridor.scenario import LEG_STANCE_MODE, OBJECTIVES, Scenario, Stance, che
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+if TYPE_CHECKING:
+    from corridor import airspace  # imported when an air leg is routed (light ground routes)
 
 __all__ = ["Leg", "PairPlan", "Plan", "Route", "WhyNot", "plan"]
 
@@ -654,16 +657,26 @@ def _tables(net: TransitNetwork) -> _Tables:
 
 def _build_tables(net: TransitNetwork) -> _Tables:
     nodes, edges = net.nodes, net.edges
+    ids = [str(k) for k in nodes.index.tolist()]  # plain lists: iterating pandas is slow
+
+    def column(name: str) -> dict[str, str]:
+        return dict(zip(ids, map(str, nodes[name].tolist()), strict=True))
+
+    geoms = nodes.geometry.to_numpy()
+    lines = edges.geometry.to_numpy()
+    coords = shapely.get_coordinates(lines)
+    cuts = np.cumsum(shapely.get_num_coordinates(lines))[:-1]
     return _Tables(
-        kind={str(k): str(v) for k, v in nodes["kind"].items()},
-        country={str(k): str(v) for k, v in nodes["country"].items()},
-        country_b={str(k): str(v) for k, v in nodes["country_b"].items()},
-        xy={str(k): (g.x, g.y) for k, g in nodes.geometry.items()},
-        edge_id=tuple(str(e) for e in edges.index),
-        edge_u=tuple(str(u) for u in edges["u"]),
-        edge_countries=tuple(tuple(c) for c in edges["countries"]),
-        edge_coords=tuple(tuple(g.coords) for g in edges.geometry),
-    )
+        kind=column("kind"),
+        country=column("country"),
+        country_b=column("country_b"),
+        xy=dict(zip(ids, zip(shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist(),
+                             strict=True), strict=True)),
+        edge_id=tuple(str(e) for e in edges.index.tolist()),
+        edge_u=tuple(str(u) for u in edges["u"].tolist()),
+        edge_countries=tuple(tuple(c) for c in edges["countries"].tolist()),
+        edge_coords=tuple(tuple(map(tuple, c.tolist())) for c in np.split(coords, cuts)),
+    )  # fmt: skip
 
 
 def _legs_from_edges(
@@ -840,6 +853,8 @@ def _cached_air(
     no_landing: frozenset[str],
 ) -> airspace.AirRoute | None:
     """Air routes are pure functions of their inputs: memoise them across plans."""
+    from corridor import airspace
+
     try:
         return airspace.air_route(
             orig, dest, closed=closed, caspian="open" if caspian == "open" else "partitioned",

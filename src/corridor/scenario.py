@@ -40,6 +40,7 @@ from corridor.network import TERRITORIES
 __all__ = [
     "ALL_MODES",
     "OBJECTIVES",
+    "PROBABILITY_MODES",
     "STANCE_MODES",
     "Scenario",
     "Stance",
@@ -71,6 +72,8 @@ Objective = Literal["km", "hours", "transfers"]
 #: Which stance mode governs each leg mode on the ground and at sea.
 LEG_STANCE_MODE = {"road": "road", "rail": "rail", "sea": "sea", "ferry": "sea", "waterway": "sea"}
 _MODE_ALIASES = {"ground": ("road", "rail", "ferry", "waterway"), "any": ALL_MODES}
+#: Keys of a per-mode ``[probabilities]`` table (``air`` = overflight and landing together).
+PROBABILITY_MODES = ("default", "air", *STANCE_MODES)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,10 @@ class Scenario:
         Reinforcement tables for :mod:`corridor.lift`: the force (``troops``,
         ``tonnes``), the fleet (aircraft type = count) and per-airfield MOG overrides
         (id = working MOG, or a table with ``working`` and ``parking``).
+    probabilities
+        Per uncertain country: the chance it permits transit, as ``{"default": p}``
+        or per :data:`PROBABILITY_MODES` (``"air"`` is overflight and landing);
+        used by :func:`corridor.odds.odds`, ignored by planning.
     """
 
     name: str = "ad hoc"
@@ -140,6 +147,9 @@ class Scenario:
     force: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     fleet: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     airfields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    probabilities: Mapping[str, Mapping[str, float]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def stance(self, country: str, mode: str) -> Stance:
         """Stance of a country or territory for one of :data:`STANCE_MODES`."""
@@ -374,6 +384,11 @@ def make_scenario(*, source: str | None = None, **kwargs: Any) -> Scenario:
             raise ScenarioError(msg)
         out["k"] = k
     out.update(_lift_tables(kwargs, source))
+    if "probabilities" in kwargs:
+        chances = _probability_table(kwargs["probabilities"], source)
+        out["probabilities"] = MappingProxyType(
+            {c: MappingProxyType(m) for c, m in chances.items()}
+        )
     return Scenario(**out)
 
 
@@ -421,6 +436,41 @@ def _lift_tables(kwargs: Mapping[str, Any], source: str | None) -> dict[str, Any
             table[str(name)] = MappingProxyType(entry)
         out["airfields"] = MappingProxyType(table)
     return out
+
+
+def _probability(value: Any, source: str | None, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        msg = f"{_where(source, key)}: expected a probability from 0 to 1, got {value!r}"
+        raise ScenarioError(msg)
+    return float(value)  # NaN fails the range test above
+
+
+def _probability_table(raw: Any, source: str | None) -> dict[str, dict[str, float]]:
+    if not isinstance(raw, Mapping):
+        msg = f"{_where(source, 'probabilities')}: expected a table of country = probability"
+        raise ScenarioError(msg)
+    table: dict[str, dict[str, float]] = {}
+    for country, spec in raw.items():
+        key = f"probabilities.{country}"
+        code = _code(country, source, key)
+        if not isinstance(spec, Mapping):
+            table[code] = {"default": _probability(spec, source, key)}
+            continue
+        entry: dict[str, float] = {}
+        for mode, value in spec.items():
+            if mode not in PROBABILITY_MODES:
+                valid = ", ".join(PROBABILITY_MODES)
+                msg = f"{_where(source, f'{key}.{mode}')}: unknown mode; valid: {valid}"
+                raise ScenarioError(msg)
+            entry[mode] = _probability(value, source, f"{key}.{mode}")
+        if "air" in entry and {"overflight", "landing"} & set(entry):
+            msg = f"{_where(source, key)}: give air, or overflight and landing, not both"
+            raise ScenarioError(msg)
+        if not entry:
+            msg = f"{_where(source, key)}: empty table; give a probability per mode"
+            raise ScenarioError(msg)
+        table[code] = entry
+    return table
 
 
 def _scenario_folder() -> Path:
@@ -549,6 +599,13 @@ def scenario_schema() -> dict[str, Any]:
         "additionalProperties": False,
     }
     strings = {"type": "array", "items": {"type": "string"}}
+    probability = {"type": "number", "minimum": 0, "maximum": 1}
+    per_mode_probability = {
+        "type": "object",
+        "properties": {m: probability for m in PROBABILITY_MODES},
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://corridor.example/scenario.schema.json",
@@ -607,6 +664,11 @@ def scenario_schema() -> dict[str, Any]:
                         },
                     ]
                 },
+            },
+            "probabilities": {
+                "type": "object",
+                "propertyNames": {"pattern": "^[A-Za-z]{3}$"},
+                "additionalProperties": {"oneOf": [probability, per_mode_probability]},
             },
         },
     }

@@ -243,11 +243,17 @@ def _legs(route: AirRoute) -> tuple[float, ...]:
     return tuple(legs)
 
 
-def _closures(scen: Scenario, own: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+@lru_cache(maxsize=1)
+def _known_states() -> tuple[str, ...]:
     from corridor import borders
+
+    return tuple(str(c) for c in borders.load_borders().index)
+
+
+def _closures(scen: Scenario, own: set[str]) -> tuple[frozenset[str], frozenset[str]]:
     from corridor.scenario import Stance
 
-    known = [str(c) for c in borders.load_borders().index]
+    known = _known_states()
     hostile = {c for c in known if scen.stance(c, "overflight") == Stance.HOSTILE}
     hostile |= set(scen.closed_airspace)
     no_land = {c for c in known if scen.stance(c, "landing") == Stance.HOSTILE} | hostile
@@ -279,7 +285,8 @@ def _option(
     for af in (orig, dest):
         if scen.stance(af.country, "landing") == "hostile":
             return f"{af.id}: {af.country} is hostile for landing"
-    direct = _air(orig.id, dest.id, closed, scen.caspian, None, ac.min_runway_m, no_land)
+    # Without a range the runway and landing limits play no part: one route for every type.
+    direct = _air(orig.id, dest.id, closed, scen.caspian, None, 0.0, frozenset())
     if isinstance(direct, str):
         return direct
     candidates: list[tuple[AirRoute, tuple[float, ...]]] = []
@@ -540,7 +547,13 @@ def _arrivals(
         cum_troops = round(troops * cum / total) if total else 0
         prev_troops = round(troops * prev / total) if total else 0
         out.append(
-            Arrival(d, round(cum - prev, 3), cum_troops - prev_troops, round(cum, 3), cum_troops)
+            Arrival(
+                d,
+                round(float(cum - prev), 6),
+                cum_troops - prev_troops,
+                round(float(cum), 6),
+                cum_troops,
+            )
         )
         prev = cum
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -213,7 +214,7 @@ def aircraft_catalogue() -> dict[str, Aircraft]:
     DataError
         If the file is missing or a row is malformed.
     """
-    return dict(_load_catalogue(str(settings.data_folder / "lift" / "aircraft.csv")))
+    return dict(_load_catalogue(os.path.join(settings.data_folder, "lift", "aircraft.csv")))
 
 
 def find_aircraft(name: str) -> Aircraft:
@@ -363,14 +364,13 @@ def airfield_capacity(place: str, *, mog: Mapping[str, Any] | int | None = None)
 
     net = load_network()
     p = find_place(place, net)
-    if p.node is None or net.nodes.loc[p.node, "kind"] not in ("airport", "airbase"):
+    facts = net.derived("lift.airfields", _airfield_facts)
+    if p.node is None or p.node not in facts:
         msg = f"{place!r} ({p.name}) is not an airport or air base"
         raise ScenarioError(msg)
-    row = net.nodes.loc[p.node]
-    runway = float(row["runway_m"]) if np.isfinite(row["runway_m"]) else None
-    surface = str(row.get("surface") or "unknown")
-    table = _load_airfields(str(settings.data_folder / "lift" / "airfields.csv"))
-    entry = table.get(p.node) or (table.get(str(row["icao"])) if row["icao"] else None)
+    name, country, icao, runway, surface = facts[p.node]
+    table = _load_airfields(os.path.join(settings.data_folder, "lift", "airfields.csv"))
+    entry = table.get(p.node) or (table.get(icao) if icao else None)
     if entry is not None:
         apron, source = entry["apron_class"], entry["source"]
     else:
@@ -398,8 +398,8 @@ def airfield_capacity(place: str, *, mog: Mapping[str, Any] | int | None = None)
         basis = "override"
     return Airfield(
         str(p.node),
-        str(row["name"]),
-        str(row["country"]),
+        name,
+        country,
         runway,
         surface,
         apron,
@@ -408,6 +408,18 @@ def airfield_capacity(place: str, *, mog: Mapping[str, Any] | int | None = None)
         basis,
         source,
     )
+
+
+def _airfield_facts(net: Any) -> dict[str, tuple[str, str, str, float | None, str]]:
+    """Per airfield node: name, country, ICAO, runway (None if unknown), surface."""
+    out = {}
+    fields = net.nodes[net.nodes["kind"].isin(["airport", "airbase"])]
+    for nid, row in fields.iterrows():
+        runway = float(row["runway_m"]) if np.isfinite(row["runway_m"]) else None
+        icao = str(row["icao"]) if isinstance(row["icao"], str) and row["icao"] else ""
+        surface = str(row.get("surface") or "unknown")
+        out[str(nid)] = (str(row["name"]), str(row["country"]), icao, runway, surface)
+    return out
 
 
 def _usable(ac: Aircraft, af: Airfield) -> str | None:

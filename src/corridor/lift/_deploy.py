@@ -117,6 +117,33 @@ class Deployment:
         }
 
 
+_SERVE_KM = 80.0
+
+
+def _great_circle_km(a: str, b: str) -> float:
+    from corridor import geo
+    from corridor.network import find_place
+
+    pa, pb = find_place(a), find_place(b)
+    return float(geo.distance_km(pa.lon, pa.lat, pb.lon, pb.lat))
+
+
+def _serving_airfield(place: str) -> str | None:
+    """Return the airfield with the longest known runway within ``_SERVE_KM`` of a place."""
+    from corridor import geo
+    from corridor.network import find_place, load_network
+
+    net = load_network()
+    p = find_place(place, net)
+    fields = net.nodes[net.nodes["kind"].isin(["airport", "airbase"])]
+    fields = fields[np.isfinite(fields["runway_m"].to_numpy(dtype=float))]
+    km = geo.distance_km(p.lon, p.lat, fields.geometry.x.to_numpy(), fields.geometry.y.to_numpy())
+    near = fields[np.asarray(km) <= _SERVE_KM]
+    if near.empty:
+        return None
+    return str(near["runway_m"].astype(float).idxmax())
+
+
 def _ground_capacity(tp: Any, mode: str) -> tuple[float | None, str, str]:
     """(tonnes/day or None if unknown, basis, limiting elements) from a Throughput."""
     f = PLANNING_FACTORS
@@ -190,6 +217,15 @@ def deploy(
     air: Airlift | None = None
     air_orig = [o for o in scenario.origins if is_airfield(o)]
     air_dest = [d for d in scenario.destinations if is_airfield(d)]
+    if not air_dest:
+        served = [(d, _serving_airfield(d)) for d in scenario.destinations]
+        air_dest = [a for _, a in served if a is not None][:1]
+        assumptions += [
+            f"air: {d} is served by {a}, its airfield with the longest runway within "
+            f"{_SERVE_KM:.0f} km"
+            for d, a in served[:1]
+            if a is not None
+        ]
     if "air" not in scenario.modes:
         unavailable.append("air: the scenario does not allow air legs")
     elif not ships:
@@ -224,6 +260,10 @@ def deploy(
         scenario.destinations
     )
     dest = ground_dest[0]
+    ground_links: list[tuple[Corridor, set[str]]] = []
+    ground_orig = sorted(
+        ground_orig, key=lambda o: _great_circle_km(o, dest)
+    )  # nearest first: the shorter of two corridors sharing links is kept
     for mode in ("road", "rail"):
         if mode not in scenario.modes:
             continue
@@ -247,6 +287,14 @@ def deploy(
                     f"default {rate:.0f} t/day (A13)"
                 )
             lead = (pair.best.hours + f["ground_lead_h"]) / 24.0
+            links = {e for leg in pair.best.legs for e in leg.edges}
+            twin = next((c for c, ln in ground_links if c.mode == mode and ln & links), None)
+            if twin is not None:
+                unavailable.append(
+                    f"{mode} {o} -> {dest}: shares links with {twin.name}; one capacity per "
+                    "path in the data, so counted once"
+                )
+                continue
             corridors.append(
                 Corridor(
                     f"{mode} {o} -> {dest}",
@@ -263,6 +311,7 @@ def deploy(
                     pair.best,
                 )
             )
+            ground_links.append((corridors[-1], links))
     if not corridors:
         msg = f"the force cannot arrive in scenario {scenario.name!r}: " + "; ".join(unavailable)
         raise NoRouteError(msg)
