@@ -73,8 +73,10 @@ def test_sweep_rejects_bad_input() -> None:
 
 
 def test_upper_lars_is_a_ground_chokepoint_into_armenia() -> None:
+    # by distance: in hours the Azerbaijan-Georgia detour (freight transit allowed since
+    # 2025) costs only a few hours more than Upper Lars' queue of about 14 h
     found, corridors = analysis.chokepoints(
-        load_scenario("armenia-baseline").replace(modes=["ground"])
+        load_scenario("armenia-baseline").replace(modes=["ground"], objective="km")
     )
     lars = [c for c in found if c.element == "x-upper-lars" and c.origin == "vladikavkaz"]
     assert lars and lars[0].cost_increase_pct > 25
@@ -87,18 +89,93 @@ def test_throughput_names_the_binding_bottleneck_from_sourced_capacity() -> None
     net = network.load_network()
     (t,) = analysis.throughput(GROUND.with_closures(close=["GEO"]), modes=("road",))
     assert t.bottlenecks == ("x-agarak-norduz",)
-    assert t.per_day == pytest.approx(float(net.nodes.at["x-agarak-norduz", "capacity_per_day"]))
-    assert "trucks" in t.unit
+    cap = net.ground.capacities["x-agarak-norduz"][0]
+    factor = net.ground.conversions[cap.unit]
+    assert cap.unit == "trucks/day" and factor.per == "day"
+    assert t.per_day == pytest.approx(cap.capacity * factor.tonnes_per_unit)
+    assert t.unit == "t/day" and "trucks/day" in t.note
 
 
-def test_throughput_says_when_capacity_data_is_missing() -> None:
-    (t,) = analysis.throughput(GROUND, modes=("road",))
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwork:
+    """The shipped network with a small capacity table of round numbers."""
+    import shutil
+
+    from corridor._resources import package_data_folder
+
+    folder = tmp_path_factory.mktemp("caps") / "network"
+    shutil.copytree(package_data_folder() / "network", folder)
+    (folder / "unit_conversions.csv").write_text(
+        "unit,tonnes_per_unit,per,basis,source\n"
+        "trucks/day,20,day,assumption,test\n"
+        "t/year,1,year,assumption,test\n",
+        encoding="utf-8",
+    )
+    (folder / "capacities.csv").write_text(
+        "element,element_type,capacity,unit,traffic,date,source,notes\n"
+        "x-upper-lars,node,100,trucks/day,freight,2025,test,\n"
+        "x-bagratashen,node,30,trucks/day,freight,2025,test,\n"
+        "x-gogavan-guguti,node,20,trucks/day,all,2025,test,\n"
+        "x-bavra,node,10,trucks/day,freight,2025,test,\n"
+        "r-vladikavkaz-x-upper-lars,link,36525,t/year,passenger,2025,test,\n",
+        encoding="utf-8",
+    )
+    return network.load_network(folder)
+
+
+def test_throughput_is_the_minimum_cut_of_a_small_capacity_table(
+    capped: network.TransitNetwork,
+) -> None:
+    # Georgia open, the other neighbours closed: trucks must pass Upper Lars (100/day),
+    # then one of Bagratashen, Gogavan or Bavra (30 + 20 + 10 = 60/day): 60 x 20 t
+    scen = GROUND.with_closures(close=["AZE", "IRN", "TUR"])
+    (t,) = analysis.throughput(scen, network=capped, modes=("road",))
+    assert t.per_day == pytest.approx(60 * 20)
+    assert set(t.bottlenecks) == {"x-bagratashen", "x-gogavan-guguti", "x-bavra"}
+    # passenger traffic: the link row (36,525 t/year = 100 t/day) binds, and only the
+    # "all" row of Gogavan applies to that class besides it
+    (m,) = analysis.throughput(scen.replace(traffic="passenger"), network=capped, modes=("road",))
+    assert m.per_day == pytest.approx(36525 / 365.25)
+    assert m.bottlenecks == ("r-vladikavkaz-x-upper-lars",)
+
+
+def test_throughput_says_when_capacity_data_is_missing(capped: network.TransitNetwork) -> None:
+    scen = make_scenario(origins=["vladikavkaz"], destinations=["baku"], modes=["road"])
+    (t,) = analysis.throughput(scen, network=capped, modes=("road",))
     assert t.per_day is None
     assert "unbounded" in t.note and t.missing_capacity
-    net = network.load_network()
     for element in t.missing_capacity:
-        if element in net.nodes.index:
-            assert not math.isfinite(net.nodes.at[element, "capacity_per_day"])
+        assert element not in capped.ground.capacities
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "modes", "closed"),
+    [
+        ("vladikavkaz", "yerevan", ("road",), ()),
+        ("vladikavkaz", "yerevan", ("rail",), ()),
+        ("vladikavkaz", "yerevan", ("road",), ("GEO",)),
+        ("moscow", "almaty", ("road",), ()),
+        ("moscow", "almaty", ("rail",), ()),
+        ("port-aktau", "port-poti", ("road", "rail", "ferry"), ("RUS", "IRN", "TUR", "ARM")),
+    ],
+)
+def test_reference_pairs_have_a_finite_throughput(
+    origin: str, destination: str, modes: tuple[str, ...], closed: tuple[str, ...]
+) -> None:
+    scen = make_scenario(origins=[origin], destinations=[destination], modes=list(modes))
+    (t,) = analysis.throughput(scen.with_closures(close=closed), modes=modes)
+    assert t.per_day is not None and 0 < t.per_day < math.inf, t.note
+    assert t.bottlenecks
+    net = network.load_network()
+    # the binding elements' capacities add up to the flow (a minimum cut)
+    total = sum(net.ground.capacity_for(b).tonnes_per_day for b in t.bottlenecks)  # type: ignore[union-attr]
+    assert total == pytest.approx(t.per_day)
+
+
+def test_vladikavkaz_yerevan_by_rail_without_georgia_is_infeasible() -> None:
+    scen = make_scenario(origins=["vladikavkaz"], destinations=["yerevan"], modes=["rail"])
+    (t,) = analysis.throughput(scen.with_closures(close=["GEO"]), modes=("rail",))
+    assert t.per_day == 0.0 and t.note == "no ground route"
 
 
 def test_compare_plans_marks_pairs_present_in_one_plan_only() -> None:

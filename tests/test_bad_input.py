@@ -411,6 +411,9 @@ CASES: list[Case] = [
     C("where-inf", ["where", "inf,44"]),
     C("where-three", ["where", "40,44,1"]),
     C("where-missing", ["where"]),
+    C("explore-out-proc", ["explore", "-s", "armenia-2020", "--countries", "GEO", "--out", "/proc/e.html"], code=4, expect="/proc/e.html"),
+    C("explore-out-onto-dir", ["explore", "-s", "armenia-2020", "--countries", "GEO", "--out", "{tmp}/adir"], _files_setup, code=4),
+    C("explore-countries-empty", ["explore", "-s", "armenia-2020", "--countries", " , ", "--out", "{tmp}/e.html"], expect="--countries"),
     C("map-close-unknown", ["map", *RUN[1:], "--close", "XXX", "--out", "{tmp}/m.html"]),
     # --- OSM road graphs
     C("osm-snap-nan", [*OSM_ROUTE, "{osm}/pass.osm", "--max-snap-km", "nan"], expect="--max-snap-km"),

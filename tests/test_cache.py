@@ -211,6 +211,13 @@ def test_data_key_depends_on_file_contents_and_rejects_nan(tmp_path: Path) -> No
         _cache.cache_path("zones", "../etc", ".npz")
 
 
+def test_a_frame_arrow_cannot_store_is_not_cached_with_a_warning(cache_dir: Path) -> None:
+    frame = pd.DataFrame({"mixed": [("ARM", "GEO"), 1.5]})
+    with pytest.warns(CacheWarning, match="cannot cache"):
+        assert not _cache.save_frame(cache_dir / "m.parquet", frame, {})
+    assert not (cache_dir / "m.parquet").exists()
+
+
 def test_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -72,12 +72,13 @@ def test_to_gdf_one_row_per_leg(plan_2020: Plan) -> None:
         assert (row.origin, row.destination, row.rank, row.leg) == (
             route.origin, route.destination, route.rank, i,
         )  # fmt: skip
-        assert (row.mode, row._6, row.to) == (leg.mode, leg.orig, leg.dest)
+        assert (row.mode, row.to) == (leg.mode, leg.dest)  # "from" is a keyword: below
         assert row.km == leg.km and row.countries == ";".join(leg.countries)
         if leg.km == 0 and leg.mode == "transfer":
             assert row.geometry.geom_type == "Point"
         else:
             assert row.geometry.geom_type == "LineString"
+    assert list(gdf["from"]) == [leg.orig for _, _, leg in legs]
     assert (gdf.geom_type == "Point").any()  # armenia-2020 has mode changes in place
     per_route = gdf.groupby(["pair", "rank"])["km"].sum()
     for route in plan_2020.routes:
@@ -110,7 +111,8 @@ def test_routes_frame_one_row_per_route(plan_2020: Plan) -> None:
 
 def test_empty_plan_frames_have_the_columns(plan_isolated: Plan) -> None:
     assert not plan_isolated.routes
-    for frame, cols in ((plan_isolated.to_gdf(), LEG_COLUMNS), (plan_isolated.routes_frame(), ROUTE_COLUMNS)):  # fmt: skip  # noqa: E501
+    frames = ((plan_isolated.to_gdf(), LEG_COLUMNS), (plan_isolated.routes_frame(), ROUTE_COLUMNS))
+    for frame, cols in frames:
         assert list(frame.columns) == cols and len(frame) == 0 and frame.crs == "EPSG:4326"
 
 
@@ -218,3 +220,18 @@ def test_save_graphml_reads_back_in_networkx_and_osmnx(tmp_path: Path) -> None:
     # why the dtypes are documented: osmnx's defaults read ids as OSM integers
     with pytest.raises(ValueError, match="invalid literal for int"):
         ox.load_graphml(path)
+
+
+def test_frames_explore_and_plot(plan_2020: Plan) -> None:
+    """The frames work with geopandas' own display: folium .explore() and matplotlib .plot()."""
+    import folium
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    for frame in (plan_2020.to_gdf(), plan_2020.routes_frame()):
+        assert isinstance(frame.explore(column="pair"), folium.Map)
+        ax = frame.plot(column="pair")
+        assert len(ax.collections) >= 1
+        plt.close("all")

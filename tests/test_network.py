@@ -253,3 +253,11 @@ def test_missing_file_names_the_path(data_copy: Path) -> None:
     (data_copy / "links.csv").unlink()
     with pytest.raises(corridor.DataError, match=r"links\.csv"):
         network.load_network(data_copy)
+
+
+def test_a_name_s_first_word_finds_the_only_place_with_it() -> None:
+    from corridor.network import find_place
+
+    # "Mozdok" names one place, Mozdok Air Base (ICAO URMF); QA found it unreachable by name
+    assert find_place("mozdok").node == "RU-0152"
+    assert find_place("URMF").node == "RU-0152"

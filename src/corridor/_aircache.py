@@ -8,7 +8,8 @@ territorial-sea width, Caspian rule, candidate states, tolerance, clearance, the
 fine obstacles' tolerance and the projection centre. It is read with
 ``allow_pickle=False`` and validated (key, dtypes, shapes, index ranges, finite
 lengths, decodable polygons); a file that fails any check is rebuilt with a
-:class:`UserWarning`, never trusted. Writes are atomic (:mod:`corridor._io`).
+:class:`corridor._cache.CacheWarning` (a ``UserWarning``, shared by every corridor
+cache), never trusted. Writes are atomic (:mod:`corridor._io`).
 
 This module knows nothing of how the graph is built: :mod:`corridor.airspace`
 hands it a key and a dict of arrays. It can later move onto the shared
@@ -31,6 +32,7 @@ import numpy as np
 import shapely
 
 from corridor import settings
+from corridor._cache import CacheWarning
 from corridor._io import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -203,7 +205,7 @@ def load_graph(key: dict[str, Any], n_states: int) -> dict[str, NDArray[Any]] | 
     ) as exc:
         warnings.warn(
             f"ignoring invalid air graph cache {path} ({exc}); rebuilding it",
-            UserWarning,
+            CacheWarning,
             stacklevel=3,
         )
         return None

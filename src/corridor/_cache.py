@@ -288,8 +288,9 @@ def save_frame(path: Path, frame: pd.DataFrame, meta: Mapping[str, Any]) -> bool
     path
         Destination ``.parquet`` file.
     frame
-        A DataFrame or GeoDataFrame whose columns Arrow can store (no Python
-        objects such as tuples: join them into strings first).
+        A DataFrame or GeoDataFrame whose columns Arrow can store (no mixed
+        Python objects: join tuples into strings first). A frame Arrow cannot
+        store is not cached, with a :class:`CacheWarning`.
     meta
         JSON-serialisable metadata; :func:`load_frame` compares its entries.
 
@@ -303,11 +304,19 @@ def save_frame(path: Path, frame: pd.DataFrame, meta: Mapping[str, Any]) -> bool
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     buf = io.BytesIO()
-    if isinstance(frame, gpd.GeoDataFrame):
-        frame.to_parquet(buf)
-        table = pq.read_table(pa.BufferReader(buf.getvalue()))
-    else:
-        table = pa.Table.from_pandas(frame)
+    try:
+        if isinstance(frame, gpd.GeoDataFrame):
+            frame.to_parquet(buf)
+            table = pq.read_table(pa.BufferReader(buf.getvalue()))
+        else:
+            table = pa.Table.from_pandas(frame)
+    except (pa.ArrowException, TypeError, ValueError) as exc:  # a column Arrow cannot store
+        warnings.warn(
+            f"cannot cache {path.name}: {exc}; it is rebuilt on every run",
+            CacheWarning,
+            stacklevel=2,
+        )
+        return False
     envelope = {
         **_envelope(meta),
         "geo": isinstance(frame, gpd.GeoDataFrame),

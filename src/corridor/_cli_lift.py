@@ -54,6 +54,13 @@ def _scenario(name: str | None, close: tuple[str, ...]) -> Any:
 @click.option("--close", multiple=True, metavar="ISO3[,ISO3]", help="Hostile for every mode.")
 @click.option("--mog", type=int, help="Working MOG of the destination (overrides data).")
 @click.option("--pax-only", is_flag=True, help="Troops fly in seats, without equipment.")
+@click.option(
+    "--load-factor",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Share of the weight payload each sortie carries.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def airlift(
     origins: tuple[str, ...],
@@ -65,11 +72,12 @@ def airlift(
     close: tuple[str, ...],
     mog: int | None,
     pax_only: bool,
+    load_factor: float,
     as_json: bool,
 ) -> None:
-    r"""Estimate sorties, closure days and the bottleneck of flying a force in.
+    """Estimate sorties, closure days and the bottleneck of flying a force in.
 
-    \b
+    
     Example:
       corridor airlift --from UUMU --to UAAA --troops 2000 --aircraft Il-76MD=70,An-124-100=5
     """
@@ -102,6 +110,7 @@ def airlift(
         pax_only=pax_only,
         scenario=scen,
         mog=mog,
+        load_factor=load_factor,
     )
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
@@ -133,9 +142,9 @@ def airlift(
 @click.option("--tonnes", type=float, callback=_positive, help="Tonnes (overrides [force]).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def deploy(scenario: str, troops: float | None, tonnes: float | None, as_json: bool) -> None:
-    r"""Plan air and ground corridors together to minimise the force's closure time.
+    """Plan air and ground corridors together to minimise the force's closure time.
 
-    \b
+    
     Example:
       corridor deploy -s armenia-reinforcement
     """

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -226,13 +227,19 @@ class Levels:
 
     @classmethod
     def of(cls, n: int) -> Levels:
-        """Levels of the 2^n subsets of n units."""
-        codes = np.arange(1 << n, dtype=np.int64)
-        size = np.bitwise_count(codes).astype(np.int64)
-        order = np.argsort(size, kind="stable").astype(np.int64)
-        counts = np.bincount(size, minlength=n + 1)
-        bounds = (0, *np.cumsum(counts).tolist())
-        return cls(n, order, tuple(int(b) for b in bounds))
+        """Levels of the 2^n subsets of n units (built once per process and n)."""
+        return _levels(n)
+
+
+@lru_cache(maxsize=4)
+def _levels(n: int) -> Levels:
+    codes = np.arange(1 << n, dtype=np.int64)
+    size = np.bitwise_count(codes).astype(np.int64)
+    order = np.argsort(size, kind="stable").astype(np.int64)
+    order.flags.writeable = False  # shared by every caller
+    counts = np.bincount(size, minlength=n + 1)
+    bounds = (0, *np.cumsum(counts).tolist())
+    return Levels(n, order, tuple(int(b) for b in bounds))
 
 
 @dataclass

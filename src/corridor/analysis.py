@@ -507,12 +507,15 @@ def throughput(
     network: TransitNetwork | None = None,
     modes: Iterable[str] = ("road",),
 ) -> list[Throughput]:
-    """Maximum flow per day for each pair from node and edge capacities where sourced.
+    """Maximum flow in tonnes per day for each pair, from sourced node and link capacities.
 
-    Capacities come only from the data (crossings' trucks or trains per day, edges'
-    sourced capacities); elements without a sourced capacity are unbounded. When an
-    unbounded path exists, the answer says so and lists the elements on it that
-    lack capacity data instead of inventing a number.
+    Capacities come only from ``capacities.csv`` (crossings' trucks or trains per day,
+    ports' tonnes per year, links' line capacities), each converted to tonnes per day
+    through ``unit_conversions.csv`` in one place
+    (:meth:`corridor._ground.GroundTables.tonnes_per_day` via ``capacity_for``), for the
+    scenario's ``traffic`` class. Elements without a capacity are unbounded. When an
+    unbounded path exists, the answer says so and lists the elements on it that lack
+    capacity data instead of inventing a number.
 
     Parameters
     ----------
@@ -521,8 +524,8 @@ def throughput(
     network
         Network (default: the shipped one).
     modes
-        Ground modes to include; capacities of one unit are only comparable within
-        a mode (``road`` counts trucks, ``rail`` counts trains).
+        Ground and water modes to include (all capacities are in tonnes per day, so
+        modes may be mixed).
 
     Returns
     -------
@@ -541,30 +544,40 @@ def throughput(
 
 
 def _max_flow(ctx: _Context) -> Throughput:
+    """Max flow in tonnes per day; capacities from ``capacities.csv`` (one conversion place)."""
     net = ctx.net
+    ground = net.ground
+    traffic = ctx.scenario.traffic
     usable, _, _ = _ground_masks(ctx)
-    nodes = net.nodes
     units = set()
     G = nx.DiGraph()
-    cap_nodes = {}
-    for nid, cap, unit in zip(
-        nodes.index, nodes["capacity_per_day"], nodes["capacity_unit"], strict=True
-    ):
-        if np.isfinite(cap) and cap > 0:
-            cap_nodes[str(nid)] = (float(cap), str(unit))
+    cap_nodes: dict[str, tuple[float, str]] = {}
+    for nid in net.node_ids:
+        cap = ground.capacity_for(nid, traffic)
+        if cap is not None:
+            cap_nodes[nid] = (cap.tonnes_per_day, cap.unit)
+    edge_ids = net.edges.index
     for k in np.flatnonzero(usable):
         u, v = net.node_ids[net.edge_u[k]], net.node_ids[net.edge_v[k]]
-        cap = float(net.edges["capacity_per_day"].iloc[k])
-        attrs = {"capacity": cap} if np.isfinite(cap) else {}
+        eid = str(edge_ids[k])
+        cap = ground.capacity_for(eid, traffic)
+        attrs = {"capacity": cap.tonnes_per_day} if cap is not None else {}
         for a, b in ((u, v), (v, u)):
-            G.add_edge(f"{a}>out", f"{b}>in", edge=str(net.edges.index[k]), **attrs)
+            if G.has_edge(f"{a}>out", f"{b}>in"):  # parallel edges: capacities add up
+                old = G.edges[f"{a}>out", f"{b}>in"]
+                if "capacity" in old and "capacity" in attrs:
+                    old["capacity"] += attrs["capacity"]
+                else:
+                    old.pop("capacity", None)
+                continue
+            G.add_edge(f"{a}>out", f"{b}>in", edge=eid, **attrs)
     for n in list({x.split(">")[0] for x in G.nodes}):
         attrs = {}
         if n in cap_nodes:
             attrs = {"capacity": cap_nodes[n][0]}
         G.add_edge(f"{n}>in", f"{n}>out", node=n, **attrs)
     o, d = ctx.orig.node, ctx.dest.node
-    unit_label = "per day"
+    unit_label = "t/day"
     if o is None or d is None or f"{o}>out" not in G or f"{d}>in" not in G:
         return Throughput(
             ctx.orig.label, ctx.dest.label, unit_label, 0.0, (), note="no ground route"
@@ -587,10 +600,11 @@ def _max_flow(ctx: _Context) -> Throughput:
         if a in reach and b not in reach and "capacity" in data:
             name = data.get("node") or data.get("edge")
             bottlenecks.append(str(name))
-            if data.get("node") in cap_nodes:
-                units.add(cap_nodes[data["node"]][1])
-    unit = "/".join(sorted(units)) + " per day" if units else unit_label
-    note = "" if len(units) <= 1 else "bottlenecks mix units; compare with care"
+            cap = ground.capacity_for(str(name), traffic)
+            if cap is not None:
+                units.add(cap.unit)
+    unit = unit_label
+    note = "binding capacities given in " + ", ".join(sorted(units)) if units else ""
     return Throughput(
         ctx.orig.label, ctx.dest.label, unit, float(value), tuple(sorted(bottlenecks)), (), note
     )

@@ -167,15 +167,16 @@ def where(point: tuple[float, float], caspian: str, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--out", type=OutputFile(), help="Also write a map (HTML).")
-def geography(out: Path | None) -> None:
+@click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN (the map needs the internet).")
+def geography(out: Path | None, cdn: bool) -> None:
     """Summarise the geography layer: countries, neighbours, seas, airspace."""
     try:
-        _geography_summary(out)
+        _geography_summary(out, inline=not cdn)
     except CorridorError as exc:
         raise _Failure(exc) from None
 
 
-def _geography_summary(out: Path | None) -> None:
+def _geography_summary(out: Path | None, *, inline: bool = True) -> None:
     from corridor import borders, geo
 
     gdf = borders.load_borders()
@@ -193,7 +194,7 @@ def _geography_summary(out: Path | None) -> None:
         from corridor import maps
         from corridor._io import atomic_write_text
 
-        atomic_write_text(out, maps.geography_map().get_root().render())
+        atomic_write_text(out, maps.geography_map(inline_assets=inline).get_root().render())
         click.echo(f"wrote {out}")
 
 
@@ -827,6 +828,7 @@ def _register_subcommands() -> None:
     cli.add_command(_LazyCommand("osm", "corridor.osm:osm_cli"))
     cli.add_command(_LazyCommand("airlift", "corridor._cli_lift:airlift"))
     cli.add_command(_LazyCommand("deploy", "corridor._cli_lift:deploy"))
+    cli.add_command(_LazyCommand("explore", "corridor._cli_explore:explore_command"))
     from corridor._cli_odds import register as register_odds
 
     register_odds(cli)

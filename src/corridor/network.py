@@ -34,12 +34,12 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 
-from corridor import _cache, borders, geo, settings
+from corridor import _cache, _ground, borders, geo, settings
 from corridor._errors import DataError, RegionError, UnknownPlaceError
 from corridor._io import atomic_write_bytes
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     import networkx as nx
     from numpy.typing import NDArray
@@ -73,7 +73,7 @@ CROSSING_BORDER_KM = 5.0
 #: Airports are joined to the nearest city of their country within this distance.
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -121,6 +121,16 @@ class TransitNetwork:
     edge_mode: NDArray[np.int64]  # index into EDGE_MODES
     edge_mask: NDArray[np.uint64]  # countries and territories crossed (edge and its end nodes)
     _derived: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    #: Border and port dwell hours when an edge is travelled u to v / v to u (not in edge_hours).
+    edge_dwell_fwd: NDArray[np.float64] | None = None
+    edge_dwell_back: NDArray[np.float64] | None = None
+    #: Speeds, dwell times, capacities and dated statuses (:mod:`corridor._ground`).
+    ground: _ground.GroundTables = dataclasses.field(default_factory=_ground.GroundTables)
+
+    def dwell(self, edge: int, *, forward: bool) -> float:
+        """Dwell hours of edge index ``edge`` travelled u to v (``forward``) or back."""
+        arr = self.edge_dwell_fwd if forward else self.edge_dwell_back
+        return 0.0 if arr is None else float(arr[edge])
 
     def derived(self, key: str, build: Callable[[TransitNetwork], T]) -> T:
         """Return a table derived from this network, built once and kept with it.
@@ -286,7 +296,7 @@ def load_network(folder: str | Path | None = None) -> TransitNetwork:
     if not borders_file.is_file():  # the network is annotated with the borders
         msg = f"borders file {borders_file} does not exist (the network needs it); expected GeoJSON"
         raise DataError(msg)
-    stamp = tuple((f, _mtime(path / f)) for f in _FILES)
+    stamp = tuple((f, _mtime(path / f)) for f in (*_FILES, *_ground.GROUND_FILES))
     return _load_cached(str(path.resolve()), stamp)
 
 
@@ -301,14 +311,19 @@ def _mtime(path: Path) -> float:
 def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> TransitNetwork:
     path = Path(folder)
     for name, mtime in stamp:
-        if mtime < 0:
+        if mtime < 0 and name in _FILES:
             msg = f"network file {path / name} does not exist"
             raise DataError(msg)
+    ground_files = [path / g for g in _ground.GROUND_FILES if (path / g).exists()]
     key = _cache.data_key(
-        _CACHE_VERSION, *(path / name for name in _FILES), borders._borders_path()
+        _CACHE_VERSION,
+        *(path / name for name in _FILES),
+        *(f"{p.name}" for p in ground_files),
+        *ground_files,
+        borders._borders_path(),
     )
     if settings.use_cache:
-        cached = _read_cache(key)
+        cached = _read_cache(key, path)
         if cached is not None:
             return cached
     net = _build(path)
@@ -337,7 +352,7 @@ def _write_cache(net: TransitNetwork, key: str) -> None:
 _ARRAY_NAMES = ("edge_u", "edge_v", "edge_km", "edge_hours", "edge_mode", "edge_mask")
 
 
-def _read_cache(key: str) -> TransitNetwork | None:
+def _read_cache(key: str, path: Path) -> TransitNetwork | None:
     """Load a cached network, or None when any part is missing, stale or inconsistent."""
     meta = {"key": key}
     arrays = _cache.load_arrays(_cache.cache_path("network-arrays", key, ".npz"), meta)
@@ -370,6 +385,8 @@ def _read_cache(key: str) -> TransitNetwork | None:
         return None
     for col in _TUPLE_COLUMNS:
         edges[col] = [tuple(s.split(";")) if s else () for s in edges[col]]
+    # the ground tables are small CSVs: re-read (and re-validate) them, never cache them
+    ground = _read_ground(path, nodes, edges)
     return TransitNetwork(
         nodes=nodes,
         edges=edges,
@@ -381,6 +398,9 @@ def _read_cache(key: str) -> TransitNetwork | None:
         edge_hours=arrays["edge_hours"],
         edge_mode=arrays["edge_mode"],
         edge_mask=arrays["edge_mask"],
+        edge_dwell_fwd=_column(edges, "dwell_fwd"),
+        edge_dwell_back=_column(edges, "dwell_back"),
+        ground=ground,
     )
 
 
@@ -576,7 +596,9 @@ def _parse_via(text: str, f: Path, row: int) -> list[tuple[float, float]]:
     return points
 
 
-def _edge_frames(path: Path, nodes: pd.DataFrame) -> pd.DataFrame:
+def _edge_frames(
+    path: Path, nodes: pd.DataFrame, speeds: Mapping[tuple[str, str, str], _ground.Speed]
+) -> pd.DataFrame:
     coords = {
         str(i): (float(x), float(y))
         for i, x, y in zip(nodes["id"], nodes["lon"], nodes["lat"], strict=True)
@@ -599,7 +621,7 @@ def _edge_frames(path: Path, nodes: pd.DataFrame) -> pd.DataFrame:
                 f, row, "mode", f"unknown mode {r['mode']!r}; valid in links.csv: road, rail"
             )
         line = [coords[r["from"]], *_parse_via(r.get("via", ""), f, row), coords[r["to"]]]
-        rows.append(_edge_record(r, f, row, shapely.LineString(line)))
+        rows.append(_edge_record(r, f, row, shapely.LineString(line), speeds))
     f = path / "sea_links.geojson"
     try:
         sea = gpd.read_file(f, engine="pyogrio")
@@ -623,7 +645,7 @@ def _edge_frames(path: Path, nodes: pd.DataFrame) -> pd.DataFrame:
             raise _fail(
                 f, row, "mode", f"unknown mode {props['mode']!r}; valid: sea, ferry, waterway"
             )
-        rows.append(_edge_record(props, f, row, r["geometry"]))
+        rows.append(_edge_record(props, f, row, r["geometry"], {}))
     edges = pd.DataFrame(rows)
     dupes = edges["id"][edges["id"].duplicated()]
     if len(dupes):
@@ -632,7 +654,13 @@ def _edge_frames(path: Path, nodes: pd.DataFrame) -> pd.DataFrame:
     return edges
 
 
-def _edge_record(r: dict[str, Any], f: Path, row: int, geometry: Any) -> dict[str, Any]:
+def _edge_record(
+    r: dict[str, Any],
+    f: Path,
+    row: int,
+    geometry: Any,
+    speeds: Mapping[tuple[str, str, str], _ground.Speed],
+) -> dict[str, Any]:
     if not str(r.get("id", "")).strip():
         raise _fail(f, row, "id", "empty id")
     if r["status"] not in STATUSES:
@@ -641,14 +669,25 @@ def _edge_record(r: dict[str, Any], f: Path, row: int, geometry: Any) -> dict[st
         )
     km = _float(str(r["km"]), f, row, "km", positive=True)
     speed_text = str(r.get("speed_kmh", "")).strip()
-    speed = (
-        _float(speed_text, f, row, "speed_kmh", positive=True)
-        if speed_text
-        else DEFAULT_SPEED_KMH[r["mode"]]
-    )
+    road_class, terrain = str(r.get("class", "")).strip(), str(r.get("terrain", "")).strip()
+    if road_class or terrain:
+        if speed_text:
+            raise _fail(f, row, "speed_kmh", "give class/terrain or speed_kmh, not both")
+        key = (road_class, terrain, str(r["mode"]))
+        if key not in speeds:
+            known = sorted(f"{c}/{t}" for c, t, m in speeds if m == r["mode"])
+            raise _fail(
+                f, row, "class", f"no speed for {key} in speeds.csv; known: {', '.join(known)}"
+            )
+        speed = speeds[key].kmh
+    elif speed_text:
+        speed = _float(speed_text, f, row, "speed_kmh", positive=True)
+    else:
+        speed = DEFAULT_SPEED_KMH[r["mode"]]
     return {
         "id": r["id"], "u": r["from"], "v": r["to"], "mode": r["mode"], "km": km,
         "km_basis": r.get("km_basis", ""), "hours": km / speed, "status": r["status"],
+        "class": road_class, "terrain": terrain,
         "status_date": r.get("status_date", ""),
         "capacity_per_day": _opt_float(str(r.get("capacity_per_day", ""))),
         "capacity_unit": r.get("capacity_unit", ""), "source": r.get("source", ""),
@@ -739,14 +778,59 @@ def _build(path: Path) -> TransitNetwork:
     ).set_index("id")
     nodes["runway_m"] = [_opt_float(str(v)) for v in nodes["runway_m"]]
     nodes["capacity_per_day"] = [_opt_float(str(v)) for v in nodes["capacity_per_day"]]
-    edge_df = _edge_frames(path, raw)
+    speeds = _ground.read_speeds(path)
+    edge_df = _edge_frames(path, raw, speeds)
     transfers = _transfers(nodes)
     edge_df = pd.concat([edge_df, transfers], ignore_index=True)
     edges = gpd.GeoDataFrame(edge_df, geometry="geometry", crs="EPSG:4326").set_index("id")
-    return _assemble(nodes, edges)
+    for col in ("class", "terrain"):
+        edges[col] = edges[col].fillna("")
+    ground = _read_ground(path, nodes, edges, speeds)
+    info = {
+        str(n): _ground.NodeInfo(str(k), str(c), str(b))
+        for n, k, c, b in zip(
+            nodes.index, nodes["kind"], nodes["country"], nodes["country_b"], strict=True
+        )
+    }
+    triples = [
+        (str(u), str(v), str(m))
+        for u, v, m in zip(edges["u"], edges["v"], edges["mode"], strict=True)
+    ]
+    edges["dwell_fwd"], edges["dwell_back"] = _ground.edge_dwell(ground, triples, info)
+    return _assemble(nodes, edges, ground)
 
 
-def _assemble(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> TransitNetwork:
+def _read_ground(
+    path: Path,
+    nodes: gpd.GeoDataFrame,
+    edges: gpd.GeoDataFrame,
+    speeds: Mapping[tuple[str, str, str], _ground.Speed] | None = None,
+) -> _ground.GroundTables:
+    return _ground.load_ground(
+        path,
+        node_pairs=_dwell_nodes(nodes),
+        node_ids=frozenset(str(n) for n in nodes.index),
+        edge_ids=frozenset(str(e) for e in edges.index),
+        speeds=speeds,
+    )
+
+
+def _dwell_nodes(nodes: gpd.GeoDataFrame) -> dict[str, tuple[str, str]]:
+    """Crossings (with their two countries) and ports: the nodes a dwell row may name."""
+    out = {}
+    for nid, kind, a, b in zip(
+        nodes.index, nodes["kind"], nodes["country"], nodes["country_b"], strict=True
+    ):
+        if kind == "crossing":
+            out[str(nid)] = (str(a), str(b))
+        elif kind == "port":
+            out[str(nid)] = (str(a), str(a))
+    return out
+
+
+def _assemble(
+    nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, ground: _ground.GroundTables
+) -> TransitNetwork:
     """Annotate edges with the countries they cross and build the array form."""
     countries, territories = _annotate(edges, nodes)
     edges["countries"] = countries
@@ -778,7 +862,17 @@ def _assemble(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> TransitNetwor
         edge_hours=edges["hours"].to_numpy(dtype=np.float64),
         edge_mode=np.array([EDGE_MODES.index(m) for m in edges["mode"]], dtype=np.int64),
         edge_mask=masks,
+        edge_dwell_fwd=_column(edges, "dwell_fwd"),
+        edge_dwell_back=_column(edges, "dwell_back"),
+        ground=ground,
     )
+
+
+def _column(edges: gpd.GeoDataFrame, name: str) -> NDArray[np.float64]:
+    if name not in edges.columns:
+        return np.zeros(len(edges), dtype=np.float64)
+    values: NDArray[np.float64] = edges[name].to_numpy(dtype=np.float64)
+    return np.nan_to_num(values, nan=0.0)
 
 
 def refined_network(net: TransitNetwork, refinement: Any) -> TransitNetwork:
@@ -820,7 +914,8 @@ def refined_network(net: TransitNetwork, refinement: Any) -> TransitNetwork:
     for eid in cut:
         edges.at[eid, "notes"] = f"closed by OSM closures: {refinement.unrefined[eid]}"
     edges = edges.drop(columns=["countries", "territories"])
-    return _assemble(net.nodes, gpd.GeoDataFrame(edges, geometry="geometry", crs="EPSG:4326"))
+    frame = gpd.GeoDataFrame(edges, geometry="geometry", crs="EPSG:4326")
+    return _assemble(net.nodes, frame, net.ground)
 
 
 # --------------------------------------------------------------------------- places
@@ -880,8 +975,22 @@ def find_place(text: str, network: TransitNetwork | None = None) -> Place:
         return Place(
             nid, str(row["name"]), row.geometry.x, row.geometry.y, nid, str(row["country"])
         )
-    close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
-    names = sorted({str(net.nodes.loc[index[c], "name"]) + f" ({index[c]})" for c in close})
+    # a name's first words ("mozdok" -> "Mozdok Air Base"): taken when only one place has them
+    starts = sorted({nid for name, nid in index.items() if name.startswith(key + " ")})
+    if len(starts) == 1:
+        row = net.nodes.loc[starts[0]]
+        return Place(
+            starts[0],
+            str(row["name"]),
+            row.geometry.x,
+            row.geometry.y,
+            starts[0],
+            str(row["country"]),
+        )
+    close = starts[:5] or [
+        index[c] for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
+    ]
+    names = sorted({str(net.nodes.loc[nid, "name"]) + f" ({nid})" for nid in close})
     hint = (
         f"; did you mean: {', '.join(names)}"
         if names

@@ -292,7 +292,8 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     usable = np.zeros(n_edges, dtype=bool)
     cond_bits = np.zeros(n_edges, dtype=np.uint64)
     allowed_modes = set(scen.modes) | {"transfer"}
-    status = net.edges["status"].to_numpy()
+    edge_status, node_status = statuses(net, scen)
+    status = edge_status
     closed_ids = scen.closed_edges
     edge_ids = net.edges.index.to_numpy()
     for mode_idx, mode in enumerate(EDGE_MODES):
@@ -314,7 +315,7 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         usable &= ~np.isin(edge_ids, list(closed_ids))
     closed_nodes = set(scen.closed_nodes) | set(ctx.extra_closed_nodes) | set(ctx.banned_nodes)
     closed_nodes -= set(ctx.extra_open)
-    node_status_closed = set(net.nodes.index[net.nodes["status"] != "open"]) - set(ctx.extra_open)
+    node_status_closed = set(net.nodes.index[node_status != "open"]) - set(ctx.extra_open)
     closed_nodes |= node_status_closed
     if closed_nodes:
         bad = np.array([n in closed_nodes for n in net.node_ids])
@@ -329,14 +330,55 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return usable, penalty, cond_bits
 
 
+def statuses(net: TransitNetwork, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Status of every edge and node on the scenario's date for its traffic class.
+
+    Elements with a dated history (``status_history.csv``) take the span covering the
+    date (no date: the spans still valid); all others keep their single status.
+    """
+    from corridor._ground import parse_day
+
+    day = parse_day(scenario.date) if scenario.date else None
+    key = f"statuses:{day}:{scenario.traffic}"
+
+    def build(n: TransitNetwork) -> tuple[np.ndarray, np.ndarray]:
+        g = n.ground
+        out = []
+        for frame in (n.edges, n.nodes):
+            current = frame["status"].to_numpy(dtype=object).copy()
+            for i, element in enumerate(frame.index):
+                if element in g.history:
+                    current[i] = g.status_on(str(element), day, scenario.traffic, current[i])
+            out.append(current)
+        return out[0], out[1]
+
+    return net.derived(key, build)
+
+
 def _weights(ctx: _Context, penalty: np.ndarray) -> np.ndarray:
     net = ctx.net
     if ctx.scenario.objective == "km":
         return net.edge_km.copy()
     if ctx.scenario.objective == "hours":
-        return np.asarray(net.edge_hours + penalty, dtype=np.float64)
+        return np.asarray(net.edge_hours + _dwell(net, forward=True) + penalty, dtype=np.float64)
     changes = np.isin(net.edge_mode, [EDGE_MODES.index(m) for m in ("transfer", "ferry", "sea")])
     return np.where(changes, 1.0, 0.0) + net.edge_km * 1e-4
+
+
+def _dwell(net: TransitNetwork, *, forward: bool) -> np.ndarray:
+    """Border and port dwell hours per edge in one direction (zeros if the network has none)."""
+    arr = net.edge_dwell_fwd if forward else net.edge_dwell_back
+    return np.zeros(len(net.edge_u)) if arr is None else arr
+
+
+def _back_weights(ctx: _Context, weights: np.ndarray) -> np.ndarray:
+    """Weights of the edges travelled v to u: the hours objective swaps the dwell side."""
+    if ctx.scenario.objective != "hours":
+        return weights
+    net = ctx.net
+    return np.asarray(
+        weights - _dwell(net, forward=True) + _dwell(net, forward=False), dtype=np.float64
+    )
 
 
 # --------------------------------------------------------------------------- plan
@@ -530,6 +572,7 @@ class _Layered:
     tags: np.ndarray  # edge index, or -1 - switch code
     edge: np.ndarray  # edge index of an edge entry (0 for switches)
     is_edge: np.ndarray
+    forward: np.ndarray  # True for an edge entry travelled u to v (and for switches)
     group: np.ndarray  # equal for entries with the same (row, column)
     switch_cost: dict[str, np.ndarray]  # per objective: cost of each switch entry (0 for edges)
 
@@ -558,8 +601,10 @@ def _build_layered(net: TransitNetwork) -> _Layered:
                 cost = {"km": SWITCH_KM_EQUIVALENT, "hours": hours}.get(objective, 1.0)
                 costs[objective].append(np.full(len(hubs), cost))
     r, c, t = np.concatenate(rows), np.concatenate(cols), np.concatenate(tags)
+    forward = np.ones(len(r), dtype=bool)
+    forward[len(idx) : 2 * len(idx)] = False
     order = np.lexsort((c, r))  # stable: parallel entries keep their original order
-    r, c, t = r[order], c[order], t[order]
+    r, c, t, forward = r[order], c[order], t[order], forward[order]
     key = r * (3 * n) + c
     group = np.cumsum(np.r_[0, (key[1:] != key[:-1]).astype(np.int64)])
     is_edge = t >= 0
@@ -569,6 +614,7 @@ def _build_layered(net: TransitNetwork) -> _Layered:
         tags=t,
         edge=np.where(is_edge, t, 0),
         is_edge=is_edge,
+        forward=forward,
         group=group,
         switch_cost={o: np.concatenate(v)[order] for o, v in costs.items()},
     )
@@ -595,7 +641,10 @@ def _shortest(
     sel = np.flatnonzero(ok)
     val = lay.switch_cost[ctx.scenario.objective][sel]
     edge_sel = lay.is_edge[sel]
-    val[edge_sel] = np.maximum(weights[lay.edge[sel[edge_sel]]], 1e-9)
+    entry = sel[edge_sel]
+    back = _back_weights(ctx, weights)  # hours: the dwell of the crossing side travelled
+    edge_w = np.where(lay.forward[entry], weights[lay.edge[entry]], back[lay.edge[entry]])
+    val[edge_sel] = np.maximum(edge_w, 1e-9)
     group = lay.group[sel]
     # parallel entries (same row and column): keep the cheapest, the first on ties
     dup = np.zeros(len(sel), dtype=bool)
@@ -746,6 +795,7 @@ def _legs_from_edges(
                     via.append(n)
             km += float(net.edge_km[e])
             hours += float(net.edge_hours[e]) + float(penalty[e])
+            hours += net.dwell(e, forward=tb.edge_u[e] == a)
             if cond_bits[e]:
                 conditional |= {
                     c for c in cond_codes if net.country_mask(frozenset({c})) & cond_bits[e]

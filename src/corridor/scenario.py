@@ -42,6 +42,7 @@ __all__ = [
     "OBJECTIVES",
     "PROBABILITY_MODES",
     "STANCE_MODES",
+    "TRAFFIC",
     "Scenario",
     "Stance",
     "check_scenario",
@@ -69,6 +70,9 @@ ALL_MODES = ("air", "road", "rail", "sea", "ferry", "waterway")
 #: Route objectives.
 OBJECTIVES = ("km", "hours", "transfers")
 Objective = Literal["km", "hours", "transfers"]
+#: Traffic classes a scenario may select (statuses differ per class and date).
+TRAFFIC = ("freight", "passenger", "military")
+Traffic = Literal["freight", "passenger", "military"]
 #: Which stance mode governs each leg mode on the ground and at sea.
 LEG_STANCE_MODE = {"road": "road", "rail": "rail", "sea": "sea", "ferry": "sea", "waterway": "sea"}
 _MODE_ALIASES = {"ground": ("road", "rail", "ferry", "waterway"), "any": ALL_MODES}
@@ -83,7 +87,8 @@ class Scenario:
     Attributes
     ----------
     name, description, date
-        Labels; ``date`` is free text (ISO date recommended).
+        Labels; ``date`` is an ISO date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``,
+        a partial date meaning its first day) that selects dated statuses.
     stances
         Per country (ISO3) or territory (``ABK``, ``SOS``): a mapping from
         ``"default"`` and any of :data:`STANCE_MODES` to a :class:`Stance`.
@@ -105,7 +110,7 @@ class Scenario:
     range_km, min_runway_m
         Aircraft range (None: unlimited) and the shortest runway for a stop.
     objective
-        ``"km"``, ``"hours"`` or ``"transfers"``.
+        ``"hours"`` (default), ``"km"`` or ``"transfers"``.
     conditional_delay_h
         Delay added for each conditional state a route passes.
     k
@@ -120,6 +125,10 @@ class Scenario:
         Per uncertain country: the chance it permits transit, as ``{"default": p}``
         or per :data:`PROBABILITY_MODES` (``"air"`` is overflight and landing);
         used by :func:`corridor.odds.odds`, ignored by planning.
+    traffic
+        Traffic class (:data:`TRAFFIC`): ``"freight"`` (default), ``"passenger"`` or
+        ``"military"``. With ``date``, it selects each element's status from the
+        network's dated status history.
     """
 
     name: str = "ad hoc"
@@ -140,7 +149,7 @@ class Scenario:
     modes: frozenset[str] = frozenset(ALL_MODES)
     range_km: float | None = None
     min_runway_m: float = 2400.0
-    objective: Objective = "km"
+    objective: Objective = "hours"
     conditional_delay_h: float = 6.0
     k: int = 3
     sources: tuple[str, ...] = ()
@@ -150,6 +159,7 @@ class Scenario:
     probabilities: Mapping[str, Mapping[str, float]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    traffic: Traffic = "freight"
 
     def stance(self, country: str, mode: str) -> Stance:
         """Stance of a country or territory for one of :data:`STANCE_MODES`."""
@@ -377,6 +387,10 @@ def make_scenario(*, source: str | None = None, **kwargs: Any) -> Scenario:
             msg = f"{_where(source, 'objective')}: unknown objective {given!r}; valid: {valid}"
             raise ScenarioError(msg)
         out["objective"] = kwargs["objective"]
+    if "traffic" in kwargs:
+        out["traffic"] = _traffic(kwargs["traffic"], source)
+    if out.get("date") is not None:
+        _check_date(out["date"], source)
     if "k" in kwargs:
         k = kwargs["k"]
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 10:
@@ -471,6 +485,22 @@ def _probability_table(raw: Any, source: str | None) -> dict[str, dict[str, floa
             raise ScenarioError(msg)
         table[code] = entry
     return table
+
+
+def _traffic(value: Any, source: str | None) -> str:
+    if value not in TRAFFIC:
+        msg = f"{_where(source, 'traffic')}: unknown traffic {value!r}; valid: {', '.join(TRAFFIC)}"
+        raise ScenarioError(msg)
+    return str(value)
+
+
+def _check_date(value: str, source: str | None) -> None:
+    from corridor._ground import parse_day
+
+    try:
+        parse_day(value)
+    except ValueError as exc:
+        raise ScenarioError(f"{_where(source, 'date')}: {exc}") from None
 
 
 def _scenario_folder() -> Path:
@@ -615,7 +645,7 @@ def scenario_schema() -> dict[str, Any]:
         "properties": {
             "name": {"type": "string"},
             "description": {"type": "string"},
-            "date": {"type": "string"},
+            "date": {"type": "string", "pattern": "^\\d{4}(-\\d{2}(-\\d{2})?)?$"},
             "stances": {
                 "type": "object",
                 "propertyNames": {"pattern": "^[A-Za-z]{3}$"},
@@ -670,6 +700,7 @@ def scenario_schema() -> dict[str, Any]:
                 "propertyNames": {"pattern": "^[A-Za-z]{3}$"},
                 "additionalProperties": {"oneOf": [probability, per_mode_probability]},
             },
+            "traffic": {"enum": list(TRAFFIC)},
         },
     }
 

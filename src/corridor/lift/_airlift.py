@@ -278,6 +278,7 @@ def _option(
     scen: Scenario,
     pax_only: bool,
     notes: list[str],
+    load_factor: float = 1.0,
 ) -> _Option | str:
     """Best way for one type to fly orig -> dest (direct with less payload, or with stops)."""
     f = PLANNING_FACTORS
@@ -310,7 +311,7 @@ def _option(
         return f"{direct.km:.0f} km is beyond the {ac.name}'s range of {ac.max_range_km:.0f} km"
     best: _Option | None = None
     for route, legs in candidates:
-        payload = min(ac.payload_at(km) for km in legs)
+        payload = min(ac.payload_at(km) for km in legs) * load_factor
         if pax_only:
             payload = min(payload, ac.troop_seats * f["troop_t"])
         if payload <= 0:
@@ -349,6 +350,7 @@ def airlift(
     pax_only: bool = False,
     scenario: Scenario | None = None,
     mog: int | None = None,
+    load_factor: float = 1.0,
 ) -> Airlift:
     """How many sorties and days an air force needs to fly a force in.
 
@@ -371,6 +373,10 @@ def airlift(
         ``[airfields]`` MOG overrides; default: nothing closed.
     mog
         Working MOG of the destination (overrides data and scenario).
+    load_factor
+        Share of the weight payload a sortie actually carries (0 < f <= 1): loads that
+        fill the hold by volume or seats before weight. 1 (the default) gives the
+        weight-limited lower bound on sorties.
 
     Returns
     -------
@@ -397,6 +403,18 @@ def airlift(
     scen = scenario if scenario is not None else make_scenario(name="ad hoc")
     total, n_troops, factor_notes = force_tonnes(troops=troops, tonnes=tonnes, pax_only=pax_only)
     ships = parse_fleet(fleet)
+    if (
+        isinstance(load_factor, bool)
+        or not isinstance(load_factor, int | float)
+        or not 0 < load_factor <= 1
+    ):
+        msg = f"load_factor must be a number in (0, 1], got {load_factor!r}"
+        raise ScenarioError(msg)
+    if load_factor != 1:
+        factor_notes.append(
+            f"load factor {load_factor:g}: each sortie carries {load_factor:.0%} of its weight "
+            "payload (given by the user, not a sourced figure)"
+        )
     if mog is not None:
         _count(mog, "--mog")
     origin_list = [origins] if isinstance(origins, str) else list(origins)
@@ -427,7 +445,7 @@ def airlift(
         for af in orig_fields.values():
             why = _usable(ac, af)
             if why is None:
-                opt = _option(ac, af, dest, scen, pax_only, notes)
+                opt = _option(ac, af, dest, scen, pax_only, notes, load_factor)
                 if isinstance(opt, str):
                     why = opt
                 else:
@@ -603,6 +621,7 @@ def _assumptions(
     out.append(f"per-leg allowance {f['leg_allowance_h']} h for taxi, climb and approach (A6)")
     if any(len(o.legs) > 1 for o in options):
         out.append(f"{f['stop_ground_h']} h on the ground at each en-route stop (A7)")
+        out.append("en-route stops chosen by runway length; their surface and MOG are not checked")
     out.append("arrivals at the sustained rate from the first landing, no initial wave (A11)")
     out.append("each aircraft takes one working-MOG slot for its ground time (RAND MR-700 logic)")
     for af in (dest, *origins.values()):

@@ -150,7 +150,7 @@ def _ground_capacity(tp: Any, mode: str) -> tuple[float | None, str, str]:
     if tp.per_day is None:
         return None, "no sourced capacity on the path", ", ".join(tp.missing_capacity[:5])
     unit = str(tp.unit).lower()
-    if "tonne" in unit or unit.startswith("t "):
+    if "tonne" in unit or unit.startswith(("t ", "t/")):  # analysis.throughput gives t/day
         factor, what = 1.0, "tonnes"
     elif "train" in unit:
         factor, what = f["train_t"], f"trains x {f['train_t']:.0f} t (A12)"

@@ -1,0 +1,639 @@
+"""Ground tables: speeds, border dwell times, capacities and dated statuses.
+
+Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assumption``):
+
+* ``speeds.csv`` -- ``class,terrain,mode,kmh,basis,source``: average speed by road class
+  or rail line type and terrain; each link of ``links.csv`` names its ``class`` and
+  ``terrain``.
+* ``ground_defaults.csv`` -- ``name,value,unit,basis,source,notes``: the named defaults
+  used where no row applies (border dwell per mode, port and ferry waits).
+* ``crossing_times.csv`` -- ``node,direction,mode,dwell_hours,basis,date,source,notes``:
+  hours spent at a border crossing (``direction`` ``RUS>GEO`` or ``both``) or, for a port,
+  the port call or ferry wait.
+* ``capacities.csv`` -- ``element,element_type,capacity,unit,traffic,date,source,notes``
+  and ``unit_conversions.csv`` -- ``unit,tonnes_per_unit,per,basis,source``: capacities of
+  nodes and links, converted to tonnes per day in one place (:meth:`GroundTables.tonnes_per_day`).
+* ``status_history.csv`` -- ``element,from_date,to_date,status,traffic,source,notes``:
+  dated statuses per traffic class; a scenario's ``date`` and ``traffic`` select one.
+
+Every reader validates its file and raises :class:`~corridor.DataError` naming the file,
+the row (1-based, the header is row 1) and the column. The tables are immutable
+(tuples and read-only mappings) and travel with the :class:`~corridor.network.TransitNetwork`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from corridor._errors import DataError
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+__all__ = [
+    "DWELL_MODES",
+    "GROUND_FILES",
+    "TRAFFIC_CLASSES",
+    "Capacity",
+    "Conversion",
+    "Default",
+    "Dwell",
+    "FrozenMap",
+    "GroundTables",
+    "Speed",
+    "StatusSpan",
+    "edge_dwell",
+    "load_ground",
+    "parse_day",
+    "read_speeds",
+]
+
+#: Optional files read by :func:`load_ground` (absent file: empty table).
+GROUND_FILES = (
+    "speeds.csv",
+    "ground_defaults.csv",
+    "crossing_times.csv",
+    "capacities.csv",
+    "unit_conversions.csv",
+    "status_history.csv",
+)
+DWELL_MODES = ("road", "rail", "ferry", "sea", "port")
+#: Traffic classes a scenario may select; ``all`` in a history row applies to every class.
+TRAFFIC_CLASSES = ("freight", "passenger", "military")
+_HISTORY_TRAFFIC = (*TRAFFIC_CLASSES, "all")
+_BASES = ("sourced", "assumption")
+_SPEED_MODES = ("road", "rail")
+_STATUSES = ("open", "closed", "restricted")
+_PER_DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DIRECTION = re.compile(r"^([A-Z]{3})>([A-Z]{3})$")
+
+
+@dataclass(frozen=True)
+class Speed:
+    """Average speed of one road class or rail line type on one terrain."""
+
+    road_class: str
+    terrain: str
+    mode: str
+    kmh: float
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Default:
+    """A named default value (a stated assumption or a sourced typical figure)."""
+
+    name: str
+    value: float
+    unit: str
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Dwell:
+    """Hours spent at a crossing (per direction and mode) or a port."""
+
+    node: str
+    origin: str | None  # None: both directions
+    target: str | None
+    mode: str
+    hours: float
+    basis: str
+    date: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """How many tonnes one unit carries and over which period it is counted."""
+
+    unit: str
+    tonnes_per_unit: float
+    per: str
+    basis: str
+    source: str
+
+    @property
+    def tonnes_per_day_factor(self) -> float:
+        """Tonnes per day that one unit of capacity stands for."""
+        return self.tonnes_per_unit / _PER_DAYS[self.per]
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """A sourced capacity of a node or link, with its daily tonnage."""
+
+    element: str
+    element_type: str
+    capacity: float
+    unit: str
+    traffic: str
+    date: str
+    source: str
+    tonnes_per_day: float
+
+
+@dataclass(frozen=True)
+class StatusSpan:
+    """Status of an element for one traffic class over a date range (end inclusive)."""
+
+    element: str
+    start: dt.date
+    end: dt.date | None
+    status: str
+    traffic: str
+    source: str
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` lies in the span."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+class FrozenMap(Mapping[K, V]):
+    """A read-only mapping (picklable, unlike ``types.MappingProxyType``)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        self._data: dict[K, V] = dict(data or {})
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
+@dataclass(frozen=True)
+class GroundTables:
+    """Immutable ground tables of a network (see the module docstring)."""
+
+    speeds: Mapping[tuple[str, str, str], Speed] = field(default_factory=FrozenMap)
+    defaults: Mapping[str, Default] = field(default_factory=FrozenMap)
+    dwell: tuple[Dwell, ...] = ()
+    capacities: Mapping[str, tuple[Capacity, ...]] = field(default_factory=FrozenMap)
+    conversions: Mapping[str, Conversion] = field(default_factory=FrozenMap)
+    history: Mapping[str, tuple[StatusSpan, ...]] = field(default_factory=FrozenMap)
+
+    def default(self, name: str, fallback: float) -> float:
+        """Value of a named default, or ``fallback`` when the table lacks it."""
+        row = self.defaults.get(name)
+        return row.value if row is not None else fallback
+
+    def dwell_for(self, node: str, origin: str, target: str, mode: str) -> Dwell | None:
+        """Return the dwell row for passing ``node`` from ``origin`` into ``target`` by ``mode``.
+
+        A directional row wins over a ``both`` row; None when the table has neither.
+        """
+        both = None
+        for row in self.dwell:
+            if row.node != node or row.mode != mode:
+                continue
+            if row.origin == origin and row.target == target:
+                return row
+            if row.origin is None:
+                both = row
+        return both
+
+    def capacity_for(self, element: str, traffic: str = "freight") -> Capacity | None:
+        """Capacity row of an element for a traffic class (``all`` rows match any class).
+
+        Where several rows match, the smallest daily tonnage binds.
+        """
+        rows = [r for r in self.capacities.get(element, ()) if r.traffic in (traffic, "all")]
+        if not rows:
+            return None
+        return min(rows, key=lambda r: r.tonnes_per_day)
+
+    def status_on(self, element: str, day: dt.date | None, traffic: str, fallback: str) -> str:
+        """Status of an element on ``day`` for ``traffic``.
+
+        ``day=None`` means now: the spans still valid (no end date). Elements with no
+        history, or no span covering the day, keep ``fallback`` (their single status).
+        A span for the traffic class wins over an ``all`` span; among equals the latest
+        start wins.
+        """
+        spans = self.history.get(element)
+        if not spans:
+            return fallback
+        match = [
+            s
+            for s in spans
+            if s.traffic in (traffic, "all") and (s.end is None if day is None else s.covers(day))
+        ]
+        if not match:
+            return fallback
+        best = max(match, key=lambda s: (s.traffic == traffic, s.start))
+        return best.status
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _fail(path: Path, row: int, column: str, problem: str) -> DataError:
+    return DataError(f"{path}: row {row}, column {column!r}: {problem}")
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = tuple(reader.fieldnames or ())
+            missing = [c for c in columns if c not in header]
+            if missing:
+                msg = f"{path}: missing column(s) {missing}; expected {list(columns)}"
+                raise DataError(msg)
+            out = []
+            for i, rec in enumerate(reader):
+                if None in rec:
+                    msg = f"{path}: row {i + 2} has more fields than the header"
+                    raise DataError(msg)
+                out.append((i + 2, {k: (v or "").strip() for k, v in rec.items()}))
+            return out
+    except OSError as exc:
+        msg = f"{path} could not be read: {exc}"
+        raise DataError(msg) from exc
+    except csv.Error as exc:
+        msg = f"{path} is not valid CSV: {exc}"
+        raise DataError(msg) from exc
+
+
+def _number(r: dict[str, str], column: str, path: Path, row: int, *, positive: bool) -> float:
+    text = r[column]
+    try:
+        x = float(text)
+    except ValueError:
+        raise _fail(path, row, column, f"{text!r} is not a number") from None
+    if not math.isfinite(x) or x < 0 or (positive and x == 0):
+        kind = "a positive" if positive else "a non-negative"
+        raise _fail(path, row, column, f"must be {kind} finite number, got {text!r}")
+    return x
+
+
+def _choice(r: dict[str, str], column: str, valid: tuple[str, ...], path: Path, row: int) -> str:
+    if r[column] not in valid:
+        raise _fail(path, row, column, f"unknown value {r[column]!r}; valid: {', '.join(valid)}")
+    return r[column]
+
+
+def _sourced(r: dict[str, str], path: Path, row: int) -> None:
+    basis = r.get("basis", "sourced") or "sourced"
+    if not r["source"] and basis != "assumption":
+        raise _fail(path, row, "source", "every row needs a source (or basis 'assumption')")
+
+
+def parse_day(text: str, *, end: bool = False) -> dt.date:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    A partial date means its first day, or its last day with ``end=True``.
+
+    Raises
+    ------
+    ValueError
+        For anything else, or an impossible date.
+    """
+    text = text.strip()
+    if not _DATE.match(text):
+        msg = f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        raise ValueError(msg)
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return dt.date(parts[0], parts[1], parts[2])
+    if len(parts) == 2:
+        first = dt.date(parts[0], parts[1], 1)
+        if not end:
+            return first
+        nxt = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date(parts[0], 12, 31) if end else dt.date(parts[0], 1, 1)
+
+
+def _date(r: dict[str, str], column: str, path: Path, row: int, *, end: bool = False) -> dt.date:
+    try:
+        return parse_day(r[column], end=end)
+    except ValueError as exc:
+        raise _fail(path, row, column, str(exc)) from None
+
+
+def read_speeds(folder: Path) -> FrozenMap[tuple[str, str, str], Speed]:
+    """Read ``speeds.csv`` of a network folder (empty when the file is absent)."""
+    path = folder / "speeds.csv"
+    return FrozenMap(_read_speeds(path) if path.exists() else {})
+
+
+def _read_speeds(path: Path) -> dict[tuple[str, str, str], Speed]:
+    out: dict[tuple[str, str, str], Speed] = {}
+    for row, r in _rows(path, ("class", "terrain", "mode", "kmh", "basis", "source")):
+        mode = _choice(r, "mode", _SPEED_MODES, path, row)
+        _choice(r, "basis", _BASES, path, row)
+        _sourced(r, path, row)
+        for column in ("class", "terrain"):
+            if not r[column]:
+                raise _fail(path, row, column, "empty value")
+        key = (r["class"], r["terrain"], mode)
+        if key in out:
+            raise _fail(path, row, "class", f"duplicate class/terrain/mode {key}")
+        kmh = _number(r, "kmh", path, row, positive=True)
+        out[key] = Speed(r["class"], r["terrain"], mode, kmh, r["basis"], r["source"])
+    return out
+
+
+def _read_defaults(path: Path) -> dict[str, Default]:
+    out: dict[str, Default] = {}
+    for row, r in _rows(path, ("name", "value", "unit", "basis", "source")):
+        _choice(r, "basis", _BASES, path, row)
+        _sourced(r, path, row)
+        if not r["name"] or r["name"] in out:
+            raise _fail(path, row, "name", f"empty or duplicate name {r['name']!r}")
+        value = _number(r, "value", path, row, positive=False)
+        out[r["name"]] = Default(r["name"], value, r["unit"], r["basis"], r["source"])
+    return out
+
+
+def _read_dwell(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[Dwell]:
+    out: list[Dwell] = []
+    seen: set[tuple[str, str, str]] = set()
+    columns = ("node", "direction", "mode", "dwell_hours", "basis", "date", "source")
+    for row, r in _rows(path, columns):
+        node = r["node"]
+        if node not in node_pairs:
+            raise _fail(path, row, "node", f"unknown node {node!r} (not a crossing or port id)")
+        mode = _choice(r, "mode", DWELL_MODES, path, row)
+        _choice(r, "basis", _BASES, path, row)
+        _sourced(r, path, row)
+        if r["date"]:
+            _date(r, "date", path, row)
+        hours = _number(r, "dwell_hours", path, row, positive=False)
+        origin = target = None
+        if r["direction"] != "both":
+            m = _DIRECTION.match(r["direction"])
+            pair = node_pairs[node]
+            if m is None:
+                raise _fail(
+                    path, row, "direction", f"{r['direction']!r} is not 'both' or like 'RUS>GEO'"
+                )
+            origin, target = m.group(1), m.group(2)
+            if {origin, target} != set(pair) or origin == target:
+                valid = f"{pair[0]}>{pair[1]}, {pair[1]}>{pair[0]} or both"
+                raise _fail(
+                    path,
+                    row,
+                    "direction",
+                    f"{r['direction']!r} does not fit {node}; valid: {valid}",
+                )
+        key = (node, r["direction"], mode)
+        if key in seen:
+            raise _fail(path, row, "direction", f"duplicate node/direction/mode {key}")
+        seen.add(key)
+        out.append(Dwell(node, origin, target, mode, hours, r["basis"], r["date"], r["source"]))
+    return out
+
+
+def _read_conversions(path: Path) -> dict[str, Conversion]:
+    out: dict[str, Conversion] = {}
+    for row, r in _rows(path, ("unit", "tonnes_per_unit", "per", "basis", "source")):
+        _choice(r, "basis", _BASES, path, row)
+        _sourced(r, path, row)
+        per = _choice(r, "per", tuple(_PER_DAYS), path, row)
+        if not r["unit"] or r["unit"] in out:
+            raise _fail(path, row, "unit", f"empty or duplicate unit {r['unit']!r}")
+        tonnes = _number(r, "tonnes_per_unit", path, row, positive=True)
+        out[r["unit"]] = Conversion(r["unit"], tonnes, per, r["basis"], r["source"])
+    return out
+
+
+def _read_capacities(
+    path: Path, node_ids: frozenset[str], edge_ids: frozenset[str], units: Mapping[str, Conversion]
+) -> dict[str, tuple[Capacity, ...]]:
+    out: dict[str, list[Capacity]] = {}
+    columns = ("element", "element_type", "capacity", "unit", "traffic", "date", "source")
+    for row, r in _rows(path, columns):
+        kind = _choice(r, "element_type", ("node", "link"), path, row)
+        known = node_ids if kind == "node" else edge_ids
+        if r["element"] not in known:
+            raise _fail(path, row, "element", f"unknown {kind} id {r['element']!r}")
+        if r["unit"] not in units:
+            valid = ", ".join(sorted(units)) or "none (unit_conversions.csv is empty)"
+            raise _fail(path, row, "unit", f"unknown unit {r['unit']!r}; valid: {valid}")
+        traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
+        _sourced(r, path, row)
+        if r["date"]:
+            _date(r, "date", path, row)
+        value = _number(r, "capacity", path, row, positive=True)
+        tonnes = value * units[r["unit"]].tonnes_per_day_factor
+        cap = Capacity(
+            r["element"], kind, value, r["unit"], traffic, r["date"], r["source"], tonnes
+        )
+        out.setdefault(r["element"], []).append(cap)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _read_history(path: Path, element_ids: frozenset[str]) -> dict[str, tuple[StatusSpan, ...]]:
+    out: dict[str, list[StatusSpan]] = {}
+    columns = ("element", "from_date", "to_date", "status", "traffic", "source")
+    for row, r in _rows(path, columns):
+        if r["element"] not in element_ids:
+            raise _fail(path, row, "element", f"unknown node or link id {r['element']!r}")
+        status = _choice(r, "status", _STATUSES, path, row)
+        traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
+        _sourced(r, path, row)
+        start = _date(r, "from_date", path, row)
+        end = _date(r, "to_date", path, row, end=True) if r["to_date"] else None
+        if end is not None and end < start:
+            raise _fail(path, row, "to_date", f"{r['to_date']} is before {r['from_date']}")
+        span = StatusSpan(r["element"], start, end, status, traffic, r["source"])
+        for other in out.get(r["element"], []):
+            if other.traffic == traffic and _overlap(other, span):
+                raise _fail(
+                    path, row, "from_date",
+                    f"overlaps another {traffic} span of {r['element']} "
+                    f"({other.start}..{other.end or 'open'})",
+                )  # fmt: skip
+        out.setdefault(r["element"], []).append(span)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _overlap(a: StatusSpan, b: StatusSpan) -> bool:
+    a_end = a.end or dt.date.max
+    b_end = b.end or dt.date.max
+    return a.start <= b_end and b.start <= a_end
+
+
+def load_ground(
+    folder: Path,
+    *,
+    node_pairs: Mapping[str, tuple[str, str]],
+    node_ids: frozenset[str],
+    edge_ids: frozenset[str],
+    speeds: Mapping[tuple[str, str, str], Speed] | None = None,
+) -> GroundTables:
+    """Read and validate the ground tables of a network folder.
+
+    Parameters
+    ----------
+    folder
+        The network folder; absent files give empty tables.
+    node_pairs
+        Crossing ids with their two countries, and port ids (with their country twice):
+        the nodes ``crossing_times.csv`` may name.
+    node_ids, edge_ids
+        Every node and link id, for ``capacities.csv`` and ``status_history.csv``.
+    speeds
+        The speed table if already read (:func:`read_speeds`).
+
+    Returns
+    -------
+    GroundTables
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and column of the first bad value.
+    """
+
+    def present(name: str) -> Path | None:
+        p = folder / name
+        return p if p.exists() else None
+
+    if speeds is None:
+        speeds = read_speeds(folder)
+    defaults = _read_defaults(p) if (p := present("ground_defaults.csv")) else {}
+    dwell = _read_dwell(p, node_pairs) if (p := present("crossing_times.csv")) else []
+    units = _read_conversions(p) if (p := present("unit_conversions.csv")) else {}
+    caps = (
+        _read_capacities(p, node_ids, edge_ids, units) if (p := present("capacities.csv")) else {}
+    )
+    history = _read_history(p, node_ids | edge_ids) if (p := present("status_history.csv")) else {}
+    return GroundTables(
+        speeds=FrozenMap(speeds),
+        defaults=FrozenMap(defaults),
+        dwell=tuple(dwell),
+        capacities=FrozenMap(caps),
+        conversions=FrozenMap(units),
+        history=FrozenMap(history),
+    )
+
+
+# --------------------------------------------------------------------------- per-edge times
+
+#: States whose mutual borders have no customs control (Eurasian Economic Union).
+EAEU = frozenset({"ARM", "BLR", "KAZ", "KGZ", "RUS"})
+#: Fallbacks when ``ground_defaults.csv`` lacks a name (hours); the shipped table has them all.
+_FALLBACK_H = {
+    "dwell_road_h": 4.0,
+    "dwell_rail_h": 8.0,
+    "dwell_eaeu_road_h": 1.0,
+    "dwell_eaeu_rail_h": 2.0,
+    "port_call_h": 24.0,
+    "ferry_wait_h": 24.0,
+}
+_WATER = ("sea", "ferry", "waterway")
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """What the dwell rules need to know about an edge's end node."""
+
+    kind: str
+    country: str
+    country_b: str
+
+
+def default_dwell_name(mode: str, origin: str, target: str) -> str:
+    """Name of the default (in ``ground_defaults.csv``) for a crossing without a row."""
+    inner = origin in EAEU and target in EAEU
+    return f"dwell_{'eaeu_' if inner else ''}{mode}_h"
+
+
+def _crossing_dwell(
+    tables: GroundTables, x: str, other: str, mode: str, nodes: Mapping[str, NodeInfo]
+) -> float:
+    """Hours spent passing crossing ``x`` into the side of node ``other`` by ``mode``."""
+    info, far = nodes[x], nodes[other]
+    pair = (info.country, info.country_b)
+    if far.kind == "crossing":
+        shared = {far.country, far.country_b} & set(pair)
+        target = sorted(shared)[0] if len(shared) == 1 else far.country
+    else:
+        target = far.country
+    if target not in pair:
+        return 0.0  # the edge leaves the crossing's two countries: no border passed here
+    origin = pair[1] if target == pair[0] else pair[0]
+    row = tables.dwell_for(x, origin, target, mode)
+    if row is not None:
+        return row.hours
+    name = default_dwell_name(mode, origin, target)
+    return tables.default(name, _FALLBACK_H[name])
+
+
+def _port_wait(tables: GroundTables, port: str, mode: str) -> float:
+    for m in (mode, "port"):
+        row = tables.dwell_for(port, "", "", m)
+        if row is not None:
+            return row.hours
+    name = "ferry_wait_h" if mode == "ferry" else "port_call_h"
+    return tables.default(name, _FALLBACK_H[name])
+
+
+def edge_dwell(
+    tables: GroundTables,
+    edges: list[tuple[str, str, str]],
+    nodes: Mapping[str, NodeInfo],
+) -> tuple[list[float], list[float]]:
+    """Dwell hours of each edge when travelled u to v and v to u.
+
+    Rules (documented in ``NODES_LINKS_PROVENANCE.md``):
+
+    * a road or rail edge leaving a crossing into one of its countries costs the
+      crossing's dwell for that direction and mode (row, else the ``both`` row, else
+      the named default: ``dwell_road_h``/``dwell_rail_h``, or the ``eaeu`` variants
+      between two EAEU states);
+    * a sea, ferry or waterway edge leaving a port costs the port's wait for that mode
+      (row for the mode, else its ``port`` row, else ``ferry_wait_h``/``port_call_h``);
+      arriving costs nothing more.
+
+    Parameters
+    ----------
+    tables
+        The network's ground tables.
+    edges
+        ``(u, v, mode)`` per edge.
+    nodes
+        Kind and countries of every node id.
+
+    Returns
+    -------
+    forward, backward : list of float
+        Hours added when the edge is travelled u to v, and v to u.
+    """
+    fwd: list[float] = []
+    back: list[float] = []
+    for u, v, mode in edges:
+        pair = []
+        for a, b in ((u, v), (v, u)):
+            kind = nodes[a].kind
+            if mode in _WATER and kind == "port":
+                pair.append(_port_wait(tables, a, mode))
+            elif mode in ("road", "rail") and kind == "crossing":
+                pair.append(_crossing_dwell(tables, a, b, mode, nodes))
+            else:
+                pair.append(0.0)
+        fwd.append(pair[0])
+        back.append(pair[1])
+    return fwd, back

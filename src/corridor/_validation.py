@@ -1,0 +1,195 @@
+"""Compare corridor's ground routes with published road and rail distances and times.
+
+The tables (``corridor/data/validation/road_distances.csv`` and ``rail_distances.csv``,
+columns ``from,to,published_km,published_hours,kind,source,notes``) are compiled from
+published sources, not from corridor's output. :func:`compare` routes each pair with every
+country permissive over the one ground mode (statuses as today, except the few
+elements of :data:`OPENED_FOR_VALIDATION`) and returns the ratios; the tests and
+``scripts/check_network_data.py`` report them.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import math
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from corridor import settings
+from corridor._errors import DataError
+from corridor.network import TransitNetwork, load_network
+
+__all__ = [
+    "CLOSED_FOR_VALIDATION",
+    "OPENED_FOR_VALIDATION",
+    "Comparison",
+    "compare",
+    "read_table",
+    "summary",
+]
+
+_COLUMNS = ("from", "to", "published_km", "published_hours", "kind", "source")
+_KINDS = ("trunk", "mountain", "steppe", "cross-border", "domestic")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One published pair against corridor's fastest route."""
+
+    origin: str
+    destination: str
+    kind: str
+    published_km: float | None
+    published_hours: float | None
+    km: float | None  # None: no route
+    hours: float | None
+
+    @property
+    def km_ratio(self) -> float | None:
+        """Corridor km over published km."""
+        if self.km is None or self.published_km is None:
+            return None
+        return self.km / self.published_km
+
+    @property
+    def hours_ratio(self) -> float | None:
+        """Corridor hours over published hours (None without a published time)."""
+        if self.hours is None or self.published_hours is None:
+            return None
+        return self.hours / self.published_hours
+
+
+def _table_path(mode: str) -> Path:
+    return settings.data_folder / "validation" / f"{mode}_distances.csv"
+
+
+def read_table(
+    path: Path, node_ids: set[str]
+) -> list[tuple[str, str, str, float | None, float | None]]:
+    """Read a validation table: ``(from, to, kind, km or None, hours or None)`` per row.
+
+    Raises
+    ------
+    DataError
+        Naming file, row and column for an unknown node, a bad number or kind, or a
+        row without a source.
+    """
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            msg = f"{path}: missing column(s) {missing}"
+            raise DataError(msg)
+        for i, r in enumerate(reader):
+            row = i + 2
+
+            def fail(column: str, problem: str, row: int = row) -> DataError:
+                return DataError(f"{path}: row {row}, column {column!r}: {problem}")
+
+            for column in ("from", "to"):
+                if r[column] not in node_ids:
+                    raise fail(column, f"unknown node {r[column]!r}")
+            if r["kind"] not in _KINDS:
+                raise fail("kind", f"unknown kind {r['kind']!r}; valid: {', '.join(_KINDS)}")
+            if not r["source"].strip():
+                raise fail("source", "every row needs a source")
+            values: list[float | None] = []
+            for column in ("published_km", "published_hours"):
+                text = r[column].strip()
+                if not text:
+                    values.append(None)
+                    continue
+                try:
+                    x = float(text)
+                except ValueError:
+                    raise fail(column, f"{text!r} is not a number") from None
+                if not math.isfinite(x) or x <= 0:
+                    raise fail(column, f"must be a positive finite number, got {text!r}")
+                values.append(x)
+            if values[0] is None and values[1] is None:
+                raise fail("published_km", "a row needs a published length or time")
+            out.append((r["from"], r["to"], r["kind"], values[0], values[1]))
+    return out
+
+
+def compare(
+    mode: str = "road", *, network: TransitNetwork | None = None, path: Path | None = None
+) -> list[Comparison]:
+    """Route every pair of a validation table and compare with the published figures.
+
+    Parameters
+    ----------
+    mode
+        ``"road"`` or ``"rail"``: the table and the only mode used.
+    network
+        Network (default: the shipped one).
+    path
+        Table to read (default: the shipped ``<mode>_distances.csv``).
+
+    Returns
+    -------
+    list of Comparison
+    """
+    from corridor.routing import plan
+    from corridor.scenario import make_scenario
+
+    net = _all_open(network if network is not None else load_network())
+    table = read_table(path or _table_path(mode), set(net.node_ids))
+    out = []
+    for o, d, kind, km, hours in table:
+        scen = make_scenario(origins=[o], destinations=[d], modes=[mode], k=1, objective="hours")
+        best = plan(scen, network=net, explain=False).pairs[0].best
+        out.append(
+            Comparison(
+                o, d, kind, km, hours, best.km if best else None, best.hours if best else None
+            )
+        )
+    return out
+
+
+#: Closed elements opened for the comparison (id: why): their published length dates from
+#: when they were open. Every other element keeps its status, so a closed border makes
+#: the comparison take the detour a traveller would take.
+OPENED_FOR_VALIDATION = {
+    "r-goris-stepanakert": "Lachin road, closed to Armenian transit since 2023; length from 2014",
+}
+#: Elements closed for the comparison, to keep the era of the opened ones consistent.
+CLOSED_FOR_VALIDATION = {
+    "r-stepanakert-barda": "line of contact while the Lachin road was open (1994-2023)",
+}
+
+
+def _all_open(net: TransitNetwork) -> TransitNetwork:
+    """Return the network with the elements opened and closed for the comparison."""
+    from corridor._ground import FrozenMap
+
+    def build(n: TransitNetwork) -> TransitNetwork:
+        edges = n.edges.copy()
+        opened = edges.index.isin(list(OPENED_FOR_VALIDATION))
+        edges.loc[opened, "status"] = "open"
+        edges.loc[edges.index.isin(list(CLOSED_FOR_VALIDATION)), "status"] = "closed"
+        changed = set(OPENED_FOR_VALIDATION) | set(CLOSED_FOR_VALIDATION)
+        history = FrozenMap({k: v for k, v in n.ground.history.items() if k not in changed})
+        ground = dataclasses.replace(n.ground, history=history)
+        return dataclasses.replace(n, edges=edges, ground=ground, _derived={})
+
+    return net.derived("validation:opened", build)
+
+
+def summary(rows: list[Comparison]) -> dict[str, float]:
+    """Median and extreme ratios, and counts, of a comparison."""
+    km = [r.km_ratio for r in rows if r.km_ratio is not None]
+    hours = [r.hours_ratio for r in rows if r.hours_ratio is not None]
+    return {
+        "pairs": float(len(rows)),
+        "routed": float(sum(r.km is not None for r in rows)),
+        "measured": float(len(km)),
+        "km_median": statistics.median(km) if km else math.nan,
+        "km_min": min(km) if km else math.nan,
+        "km_max": max(km) if km else math.nan,
+        "timed": float(len(hours)),
+        "hours_median": statistics.median(hours) if hours else math.nan,
+    }

@@ -1,0 +1,238 @@
+"""Ground tables: validation of the CSV readers, dwell times, dated statuses, speeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+import corridor
+from corridor import _ground, network, routing
+from corridor._resources import package_data_folder
+from corridor.scenario import make_scenario
+
+NODES = frozenset({"x-a", "port-p", "town"})
+EDGES = frozenset({"r-town-x-a"})
+PAIRS = {"x-a": ("RUS", "GEO"), "port-p": ("KAZ", "KAZ")}
+
+TABLES = {
+    "speeds.csv": (
+        "class,terrain,mode,kmh,basis,source\n"
+        "trunk,plain,road,80,assumption,\n"
+        "main,plain,rail,50,sourced,https://example.org/timetable\n"
+    ),
+    "ground_defaults.csv": (
+        "name,value,unit,basis,source,notes\n"
+        "dwell_road_h,3,hours,assumption,,\n"
+        "ferry_wait_h,30,hours,sourced,https://example.org/ferry,\n"
+    ),
+    "crossing_times.csv": (
+        "node,direction,mode,dwell_hours,basis,date,source,notes\n"
+        "x-a,RUS>GEO,road,10,sourced,2025-06,https://example.org/queue,\n"
+        "x-a,both,road,2,assumption,,,\n"
+        "port-p,both,ferry,48,sourced,2024,https://example.org/port,\n"
+    ),
+    "unit_conversions.csv": (
+        "unit,tonnes_per_unit,per,basis,source\n"
+        "trucks/day,20,day,assumption,\n"
+        "t/year,1,year,sourced,https://example.org/units\n"
+    ),
+    "capacities.csv": (
+        "element,element_type,capacity,unit,traffic,date,source,notes\n"
+        "x-a,node,1000,trucks/day,freight,2022,https://example.org/cap,\n"
+        "r-town-x-a,link,7305000,t/year,all,2023-01-01,https://example.org/link,\n"
+    ),
+    "status_history.csv": (
+        "element,from_date,to_date,status,traffic,source,notes\n"
+        "x-a,1994,2022-12-11,open,all,https://example.org/a,\n"
+        "x-a,2022-12-12,2023-09-30,closed,all,https://example.org/b,\n"
+        "x-a,2023-10-01,,closed,passenger,https://example.org/c,\n"
+        "x-a,2023-10-01,,open,freight,https://example.org/d,\n"
+    ),
+}
+
+
+def _write(folder: Path, **changes: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, text in {**TABLES, **changes}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _load(folder: Path) -> _ground.GroundTables:
+    return _ground.load_ground(folder, node_pairs=PAIRS, node_ids=NODES, edge_ids=EDGES)
+
+
+def test_valid_tables_load_and_convert_to_tonnes(tmp_path: Path) -> None:
+    g = _load(_write(tmp_path))
+    assert g.speeds[("trunk", "plain", "road")].kmh == 80.0
+    cap = g.capacity_for("x-a")
+    assert cap is not None and cap.tonnes_per_day == pytest.approx(1000 * 20)
+    link = g.capacity_for("r-town-x-a", "military")  # an "all" row serves every class
+    assert link is not None and link.tonnes_per_day == pytest.approx(7305000 / 365.25)
+    assert g.capacity_for("x-a", "passenger") is None
+    with pytest.raises(TypeError):
+        g.speeds[("x", "y", "road")] = g.speeds[("trunk", "plain", "road")]  # type: ignore[index]
+
+
+def test_dwell_prefers_the_directional_row(tmp_path: Path) -> None:
+    g = _load(_write(tmp_path))
+    row = g.dwell_for("x-a", "RUS", "GEO", "road")
+    assert row is not None and row.hours == 10.0
+    back = g.dwell_for("x-a", "GEO", "RUS", "road")
+    assert back is not None and back.hours == 2.0
+    assert g.dwell_for("x-a", "GEO", "RUS", "rail") is None
+
+
+def test_status_history_selects_by_date_and_traffic(tmp_path: Path) -> None:
+    g = _load(_write(tmp_path))
+    assert g.status_on("x-a", dt.date(2010, 5, 1), "freight", "?") == "open"
+    assert g.status_on("x-a", dt.date(2023, 1, 1), "military", "?") == "closed"
+    assert g.status_on("x-a", dt.date(2024, 1, 1), "freight", "?") == "open"
+    assert g.status_on("x-a", dt.date(2024, 1, 1), "passenger", "?") == "closed"
+    assert g.status_on("x-a", None, "passenger", "?") == "closed"  # now: spans still open
+    # no span for military after 2023-09: the element keeps its single status
+    assert g.status_on("x-a", dt.date(2024, 1, 1), "military", "single") == "single"
+    assert g.status_on("town", dt.date(2024, 1, 1), "freight", "open") == "open"
+    assert g.status_on("x-a", dt.date(1990, 1, 1), "freight", "single") == "single"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "column"),
+    [
+        ("capacities.csv", "x-a,node,1000", "x-z,node,1000", "element"),
+        ("capacities.csv", "trucks/day,freight", "lorries/day,freight", "unit"),
+        ("capacities.csv", "1000,trucks", "nan,trucks", "capacity"),
+        ("capacities.csv", ",2022,", ",2022-13,", "date"),
+        ("capacities.csv", "https://example.org/cap", "", "source"),
+        ("capacities.csv", "link,7305000", "edge,7305000", "element_type"),
+        ("crossing_times.csv", "RUS>GEO", "RUS>ARM", "direction"),
+        ("crossing_times.csv", "RUS>GEO", "RUS-GEO", "direction"),
+        ("crossing_times.csv", ",10,", ",inf,", "dwell_hours"),
+        ("crossing_times.csv", "x-a,RUS>GEO", "town,RUS>GEO", "node"),
+        ("crossing_times.csv", "both,ferry", "both,hovercraft", "mode"),
+        ("crossing_times.csv", "x-a,both,road,2,assumption", "x-a,both,road,2,guess", "basis"),
+        ("status_history.csv", "2022-12-12,2023-09-30", "2022-12-12,2021-09-30", "to_date"),
+        ("status_history.csv", "1994,2022-12-11", "1994,2022-12-31", "from_date"),
+        ("status_history.csv", "1994,", "1994/01/01,", "from_date"),
+        ("status_history.csv", ",closed,passenger", ",shut,passenger", "status"),
+        ("status_history.csv", ",open,freight", ",open,tourists", "traffic"),
+        ("status_history.csv", "x-a,1994", "x-q,1994", "element"),
+        ("unit_conversions.csv", "trucks/day,20", "trucks/day,-20", "tonnes_per_unit"),
+        ("unit_conversions.csv", ",20,day,", ",20,fortnight,", "per"),
+        ("speeds.csv", "trunk,plain,road,80", "trunk,plain,road,0", "kmh"),
+        ("speeds.csv", "main,plain,rail", "main,plain,tram", "mode"),
+        ("ground_defaults.csv", "dwell_road_h,3", "dwell_road_h,NaN", "value"),
+    ],
+)
+def test_bad_rows_name_file_row_and_column(
+    tmp_path: Path, file: str, old: str, new: str, column: str
+) -> None:
+    assert old in TABLES[file]
+    folder = _write(tmp_path, **{file: TABLES[file].replace(old, new, 1)})
+    with pytest.raises(corridor.DataError) as info:
+        _load(folder)
+    message = str(info.value)
+    assert file in message and "row " in message and f"column {column!r}" in message
+
+
+def test_missing_column_is_a_data_error(tmp_path: Path) -> None:
+    text = TABLES["capacities.csv"].replace("unit,", "units,", 1)
+    with pytest.raises(corridor.DataError, match="missing column"):
+        _load(_write(tmp_path, **{"capacities.csv": text}))
+
+
+def test_absent_files_give_empty_tables(tmp_path: Path) -> None:
+    g = _load(tmp_path)
+    assert not g.speeds and not g.dwell and not g.capacities and not g.history
+
+
+def test_edge_dwell_is_charged_on_the_side_entered() -> None:
+    g = _ground.GroundTables(
+        dwell=(_ground.Dwell("x", "RUS", "GEO", "road", 10.0, "sourced", "", "s"),),
+        defaults=_ground.FrozenMap(
+            {"dwell_road_h": _ground.Default("dwell_road_h", 3.0, "h", "assumption", "")}
+        ),
+    )
+    info = {
+        "x": _ground.NodeInfo("crossing", "RUS", "GEO"),
+        "vlad": _ground.NodeInfo("city", "RUS", ""),
+        "kaz": _ground.NodeInfo("city", "GEO", ""),
+        "p": _ground.NodeInfo("port", "KAZ", ""),
+        "q": _ground.NodeInfo("port", "AZE", ""),
+    }
+    edges = [("vlad", "x", "road"), ("x", "kaz", "road"), ("p", "q", "ferry")]
+    fwd, back = _ground.edge_dwell(g, edges, info)
+    # RUS -> GEO: leaving the crossing into Georgia costs the directional 10 h
+    assert fwd[1] == 10.0 and back[1] == 0.0
+    # GEO -> RUS: leaving the crossing into Russia costs the default 3 h
+    assert back[0] == 3.0 and fwd[0] == 0.0
+    # a ferry leg waits at the port it leaves (fallback 24 h, no rows)
+    assert fwd[2] == back[2] == 24.0
+
+
+def test_parse_day_partial_dates() -> None:
+    assert _ground.parse_day("2020-02", end=True) == dt.date(2020, 2, 29)
+    assert _ground.parse_day("2020") == dt.date(2020, 1, 1)
+    assert _ground.parse_day("2020", end=True) == dt.date(2020, 12, 31)
+    with pytest.raises(ValueError, match="ISO date"):
+        _ground.parse_day("Oct 2020")
+
+
+@pytest.fixture(scope="module")
+def dated_net(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwork:
+    folder = tmp_path_factory.mktemp("net") / "network"
+    shutil.copytree(package_data_folder() / "network", folder)
+    (folder / "crossing_times.csv").write_text(
+        "node,direction,mode,dwell_hours,basis,date,source,notes\n"
+        "x-upper-lars,RUS>GEO,road,30,assumption,,,test row\n"
+        "x-upper-lars,GEO>RUS,road,1,assumption,,,test row\n",
+        encoding="utf-8",
+    )
+    (folder / "status_history.csv").write_text(
+        "element,from_date,to_date,status,traffic,source,notes\n"
+        "x-upper-lars,2024-01-01,2024-01-31,closed,all,https://example.org,test row\n",
+        encoding="utf-8",
+    )
+    return network.load_network(folder)
+
+
+def _road(net: network.TransitNetwork, o: str, d: str, **kw: object) -> routing.Route | None:
+    scen = make_scenario(origins=[o], destinations=[d], modes=["road"], **kw)
+    return routing.plan(scen, network=net).pairs[0].best
+
+
+def test_directional_dwell_reaches_route_hours(dated_net: network.TransitNetwork) -> None:
+    there = _road(dated_net, "vladikavkaz", "tbilisi", objective="km")
+    back = _road(dated_net, "tbilisi", "vladikavkaz", objective="km")
+    assert there is not None and back is not None
+    assert there.km == pytest.approx(back.km)
+    assert "x-upper-lars" in there.via and "x-upper-lars" in back.via
+    assert there.hours - back.hours == pytest.approx(30 - 1)
+
+
+def test_scenario_date_selects_the_dated_status(dated_net: network.TransitNetwork) -> None:
+    closed = _road(dated_net, "vladikavkaz", "tbilisi", date="2024-01-15", objective="km")
+    reopened = _road(dated_net, "vladikavkaz", "tbilisi", date="2024-02-15", objective="km")
+    assert closed is None or "x-upper-lars" not in closed.via
+    assert reopened is not None and "x-upper-lars" in reopened.via
+
+
+def test_scenario_traffic_and_date_are_validated() -> None:
+    with pytest.raises(corridor.ScenarioError, match="traffic"):
+        make_scenario(traffic="tourist")
+    with pytest.raises(corridor.ScenarioError, match="ISO date"):
+        make_scenario(date="October 2020")
+    assert make_scenario().traffic == "freight"
+    assert make_scenario().objective == "hours"
+
+
+def test_every_link_speed_comes_from_the_speed_table() -> None:
+    net = network.load_network()
+    links = net.edges[net.edges["mode"].isin(["road", "rail"])]
+    assert (links["class"] != "").all() and (links["terrain"] != "").all()
+    for eid, row in links.iterrows():
+        kmh = net.ground.speeds[(row["class"], row["terrain"], row["mode"])].kmh
+        assert row["hours"] == pytest.approx(row["km"] / kmh), eid
