@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 #: Notebooks that show rather than print: tables, offline maps (corridor.maps), a chart.
-SHOWCASE = frozenset({"armenia", "kazakhstan-2022"})
+SHOWCASE = frozenset({"armenia", "kazakhstan-2022", "reinforcement"})
 SHOWCASE_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem in SHOWCASE]
 
 
