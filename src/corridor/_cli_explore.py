@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from corridor._cliopts import OutputFile
 from corridor.cli import _build_scenario, _csv_codes, _Failure, _scenario_options
 
 
@@ -20,7 +21,7 @@ from corridor.cli import _build_scenario, _csv_codes, _Failure, _scenario_option
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     default=Path("maps/explore.html"),
     show_default=True,
     help="HTML file to write.",
@@ -40,7 +41,7 @@ def explore_command(countries: str, out: Path, cdn: bool, **options: Any) -> Non
     from corridor import maps
     from corridor._errors import CorridorError
 
-    states = _csv_codes((countries,))
+    states = _csv_codes((countries,), "--countries")
     try:
         scen = _build_scenario(**options)
         page = maps.explore(scen, states, inline_assets=not cdn)

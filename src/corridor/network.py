@@ -292,6 +292,10 @@ def load_network(folder: str | Path | None = None) -> TransitNetwork:
         On any invalid file, row or field; the message names all three.
     """
     path = Path(folder) if folder is not None else _network_folder()
+    borders_file = borders._borders_path()
+    if not borders_file.is_file():  # the network is annotated with the borders
+        msg = f"borders file {borders_file} does not exist (the network needs it); expected GeoJSON"
+        raise DataError(msg)
     stamp = tuple((f, _mtime(path / f)) for f in (*_FILES, *_ground.GROUND_FILES))
     return _load_cached(str(path.resolve()), stamp)
 
@@ -401,11 +405,35 @@ def _read_cache(key: str, path: Path) -> TransitNetwork | None:
     )
 
 
+#: Columns each network CSV needs (more may follow), for messages about unreadable files.
+_CSV_COLUMNS = {
+    "nodes.csv": ("id", "name", "kind", "country", "lat", "lon", "status", "source"),
+    "airports.csv": ("id", "name", "kind", "country", "lat", "lon"),
+    "ports.csv": ("id", "name", "country", "lat", "lon", "source"),
+    "links.csv": ("id", "from", "to", "mode", "km", "status", "source"),
+}
+
+
+def _why_unreadable(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return "the file is empty"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return f"not a CSV table ({type(exc).__name__})"
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except Exception as exc:
-        msg = f"network file {path} could not be read: {exc}"
+        columns = _CSV_COLUMNS.get(path.name)
+        want = f"header {','.join(columns)}" if columns else "a header row"
+        msg = (
+            f"network file {path} could not be read: {_why_unreadable(exc)}; "
+            f"expected UTF-8 CSV with {want}"
+        )
         raise DataError(msg) from exc
 
 
@@ -599,7 +627,10 @@ def _edge_frames(
     try:
         sea = gpd.read_file(f, engine="pyogrio")
     except Exception as exc:
-        msg = f"network file {f} could not be read: {exc}"
+        msg = (
+            f"network file {f} could not be read ({type(exc).__name__}); expected a GeoJSON "
+            "FeatureCollection of LineString sea lanes (see AIR_SEA_PROVENANCE.md)"
+        )
         raise DataError(msg) from exc
     for i, r in enumerate(sea.to_dict("records")):
         row = i + 1
