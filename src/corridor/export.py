@@ -34,6 +34,7 @@ from shapely.geometry.base import BaseGeometry
 
 from corridor import borders
 from corridor._errors import CorridorError
+from corridor._frames import LEG_FRAME_COLUMNS
 from corridor._geojson import FORMULA_START, geometry_dict, safe_cell
 from corridor._io import atomic_write_bytes, atomic_write_text
 from corridor.scenario import Scenario, Stance
@@ -55,22 +56,8 @@ __all__ = [
     "write_table",
 ]
 
-#: Columns of the legs CSV, in order.
-LEG_COLUMNS = (
-    "pair",
-    "origin",
-    "destination",
-    "rank",
-    "leg",
-    "mode",
-    "from",
-    "to",
-    "km",
-    "hours",
-    "countries",
-    "via",
-    "conditional",
-)
+#: Columns of the legs CSV, in order: the same as the legs GeoDataFrame's.
+LEG_COLUMNS = LEG_FRAME_COLUMNS
 _FORMULA_START = FORMULA_START
 #: ``geometry_note`` of a feature written with a null geometry.
 NULL_GEOMETRY_NOTE = "no extent: a mode change at one place, or a shape below 1e-5 degree"

@@ -66,7 +66,7 @@ def legend_html(extra_rows: str = "", *, places: bool = True) -> str:
     modes = [
         (Markup(line_sample(S.MODE_STYLES[m], S.ROUTE_COLOURS[0])), label)
         for m, label in (
-            ("air", "air (great-circle arc)"),
+            ("air", "air (great-circle legs around closed airspace)"),
             ("road", "road"),
             ("rail", "rail"),
             ("sea", "sea, ferry, waterway"),
