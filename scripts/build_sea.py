@@ -23,11 +23,13 @@ What the build does:
    hand-drawn middle-Caspian lane toward Kuryk (searoute has none), snaps
    every port to the nearest point of a lane of its own water body (through via points out of
    enclosed bays where needed) with a straight connector, and routes every pair of ports of the
-   same water body along the shortest lane path (mode ``sea``).
+   same water body along the shortest lane path that avoids every third state's land and
+   territorial sea (12 nm, ``corridor.borders.load_territorial_seas``) it can (mode ``sea``).
 4. Adds the scheduled ferries (mode ``ferry``, same routing, slower) and the waterway.
 5. Checks: no sea path joins the Caspian to the Black Sea; every sea or ferry geometry is
    essentially in water (sampled every ~2 km against the land polygons of
-   ``src/corridor/data/borders/countries.geojson``); Astrakhan -> Anzali stays inside the Caspian.
+   ``src/corridor/data/borders/countries.geojson``); Astrakhan -> Anzali stays inside the Caspian;
+   no Caspian pair enters a third state's territorial sea (the Black Sea ones left are printed).
 
 Run from the repository root::
 
@@ -55,6 +57,9 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Geod
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+from corridor import borders as cb  # the source tree, not an installed copy
 
 SEAROUTE = "searoute==1.6.0"
 SEAROUTE_TAG = "searoute 1.6.0"
@@ -165,18 +170,45 @@ PORT_VIAS: dict[str, list[tuple[float, float]]] = {
         (52.915, 40.0), (52.95, 39.95), (53.0, 39.88), (53.06, 39.8), (53.06, 39.73),
     ],
     "port-novorossiysk": [(37.8, 44.715), (37.83, 44.695), (37.855, 44.67), (37.87, 44.64)],
+    # Kuryk's pier faces a small inlet opening SW; a straight connector crossed its E shore.
+    "port-kuryk": [(51.645, 43.182), (51.62, 43.165)],
+}  # fmt: skip
+# Lane edges (searoute vertex pairs) that cut a cape of the land polygons, given via points in
+# water: the lane into Baku bay crossed the SE tip of the Absheron peninsula (~50.37 E,
+# 40.27 N); the Mersin lane crossed the cape at Tasucu (~33.96 E, 36.23 N).
+EDGE_VIAS: dict[tuple[tuple[float, float], tuple[float, float]], list[tuple[float, float]]] = {
+    ((50.850349, 40.296735), (49.932861, 40.212441)): [(50.4, 40.225)],
+    ((33.88421, 36.192982), (34.317888, 36.385728)): [(33.97, 36.205)],
 }  # fmt: skip
 # Hand-drawn lanes (lon, lat) added to the searoute network, each starting on a searoute vertex.
 # searoute has no lane toward Kuryk, so Alat-Kuryk ran 620 km via Aktau, although Kuryk is the
 # nearer port (sea-news.az 2019-12-18: crossing 18 h via Kuryk, 22 h via Aktau). This lane
 # crosses the open middle Caspian from the vertex E of the Absheron peninsula to off Kuryk and
 # on along the Mangyshlak coast to the Aktau vertex (checked to stay off the land polygons).
+# searoute's lanes from the north Caspian to Iran round the Absheron peninsula through the
+# vertex (50.85, 40.30), inside Azerbaijan's 12 nm belt (Zhiloy island, Oil Rocks), and its lane
+# to Astara runs through Baku bay; a hostile Azerbaijan could interdict both. The two
+# "outside AZE 12 nm" lanes keep east of that belt in international water of the middle
+# Caspian (under the open rule; checked against corridor.borders.load_territorial_seas) from
+# the north Caspian vertex to the vertex SE of Absheron, on to the lane off Astara, and join
+# the Kuryk and Turkmenbashi lanes to them. Routing takes them only where the shorter lane
+# enters a third state's waters (see route()).
 LANE_PATCHES: dict[str, list[tuple[float, float]]] = {
     "middle Caspian - Kuryk - Aktau": [
         (50.850349, 40.296735), (51.45, 43.05), (51.22, 43.15), (51.2, 43.45),
         (51.138611, 43.612217),
     ],
+    "middle Caspian outside AZE 12 nm": [
+        (50.765625, 41.50613), (51.05, 40.6), (51.0, 39.95), (50.534478, 39.684297),
+        (49.616923, 38.351548),
+    ],
+    "Kuryk lane to the outside-AZE lane": [(51.45, 43.05), (51.05, 40.6)],
+    "Turkmenbashi lane to the outside-AZE lane": [(52.735774, 39.764444), (51.0, 39.95)],
 }  # fmt: skip
+# A lane should not enter a third state's land or territorial sea (12 nm, split by median
+# lines) for geometric convenience: a coastal state can interdict shipping there, and innocent
+# passage is not assumed for military transit. route() detours round such a state wherever a
+# lane path exists that avoids it entirely.
 # searoute's Dardanelles hub vertex (26.2, 40.1) lies on the Gallipoli peninsula; it is moved to
 # open water off the strait's mouth (every lane that used it follows).
 NODE_MOVES = {(26.2, 40.1): (26.12, 39.99)}
@@ -342,6 +374,18 @@ def lane_graph(lanes: dict[str, Any]) -> tuple[nx.Graph, list[tuple[float, float
         if key(*patch[0]) not in graph:
             raise SystemExit(f"lane patch {name!r} does not start on a lane vertex")
         add_polyline(graph, patch, "patch")
+        end = key(*patch[-1])
+        if graph.degree(end) == 1:  # ends on a lane edge, not a vertex: split the edge there
+            others = set(graph.nodes) - {key(*c) for c in patch}
+            at = snap(graph, others, end)
+            if at != end:
+                add_polyline(graph, [end, at], "patch")
+    for (a, b), via in EDGE_VIAS.items():
+        if not graph.has_edge(a, b):
+            raise SystemExit(f"edge via: no lane edge {a} - {b}")
+        kind = graph.edges[a, b]["kind"]
+        graph.remove_edge(a, b)
+        add_polyline(graph, [a, *via, b], kind)
     print(
         f"  cut the untagged Volga-Don edge ({len(coords)} vertices, {geodesic_km(coords):.0f} "
         f"km); kept Caspian->Astrakhan and Rostov->Azov approaches"
@@ -481,10 +525,76 @@ def land_km(coords: list[tuple[float, float]], land: shapely.Geometry) -> float:
     return float(shapely.contains_xy(land, xs[:-1], ys[:-1]).sum()) * 0.25
 
 
+def zone_km(coords: list[tuple[float, float]]) -> dict[str, float]:
+    """Km of a polyline inside each state's land or territorial sea (1 km samples)."""
+    xs, ys, _ = samples(coords, 1.0)
+    lon0, lat0, lon1, lat1 = cb.REGION_BBOX
+    inside = (xs >= lon0) & (xs <= lon1) & (ys >= lat0) & (ys <= lat1)
+    if not inside.any():
+        return {}
+    step = geodesic_km(coords) / max(len(xs) - 1, 1)
+    zones = cb.locate_airspace(xs[inside], ys[inside], caspian="open")
+    codes, counts = np.unique(zones[zones != cb.INTL].astype(str), return_counts=True)
+    return {str(c): float(n) * step for c, n in zip(codes, counts, strict=True)}
+
+
+def annotate_zones(graph: nx.Graph) -> None:
+    """Store on every graph edge the km it runs in each state's land or territorial sea."""
+    for a, b, data in graph.edges(data=True):
+        data["zones"] = zone_km([a, b])
+
+
 def route(graph: nx.Graph, ports: pd.DataFrame, a: str, b: str) -> list[tuple[float, float]]:
-    """Shortest lane path between two ports (port node to port node) as a coordinate list."""
+    """Shortest lane path between two ports that avoids every third state it can avoid.
+
+    Starts from the shortest lane path; for each state other than the two ports' own whose land
+    or territorial sea it enters, looks for the shortest path that avoids that state altogether
+    (and the ones already avoided) and keeps it if there is one. A state that no lane path can
+    avoid (the Kerch Strait, the Aegean) stays on the shortest path and is tagged by
+    ``corridor.network``.
+    """
     node = {r.id: key(r.lon, r.lat) for r in ports.itertuples()}
-    return list(nx.shortest_path(graph, node[a], node[b], weight="km"))
+    own = set(ports.loc[ports["id"].isin([a, b]), "country"])
+    path = list(nx.shortest_path(graph, node[a], node[b], weight="km"))
+    avoid: set[str] = set()
+    unavoidable: set[str] = set()
+    while True:
+        entered = {c for u, v in itertools.pairwise(path) for c in graph.edges[u, v]["zones"]}
+        todo = sorted(entered - own - avoid - unavoidable)
+        if not todo:
+            return path
+        trial = avoid | {todo[0]}
+
+        def keep(u: Any, v: Any, trial: set[str] = trial) -> bool:
+            return not (graph.edges[u, v]["zones"].keys() & trial)
+
+        try:
+            view = nx.subgraph_view(graph, filter_edge=keep)
+            path = list(nx.shortest_path(view, node[a], node[b], weight="km"))
+            avoid = trial
+        except nx.NetworkXNoPath:
+            unavoidable.add(todo[0])
+
+
+def territorial_report(feats: list[dict[str, Any]], ports: pd.DataFrame) -> None:
+    """Print the sea/ferry links that still enter a third state's land or territorial sea."""
+    country = dict(zip(ports["id"], ports["country"], strict=True))
+    caspian = set(ports.loc[ports["basin"] == "caspian", "id"])
+    left: dict[str, list[str]] = {}
+    for feat in feats:
+        props = feat["properties"]
+        if props["mode"] == "waterway":
+            continue
+        own = {country[props["from"]], country[props["to"]]}
+        zones = zone_km([tuple(c) for c in feat["geometry"]["coordinates"]])
+        foreign = sorted(c for c in zones if c not in own)
+        for c in foreign:
+            left.setdefault(c, []).append(f"{props['id']} {zones[c]:.0f} km")
+        if foreign and props["from"] in caspian:
+            raise SystemExit(f"{props['id']} enters {foreign}: every Caspian pair can avoid them")
+    print(f"  third-state waters still entered (unavoidable on these lanes): {len(left)} states")
+    for c, items in sorted(left.items()):
+        print(f"    {c}: {len(items)} links, e.g. " + ", ".join(items[:4]))
 
 
 def feature(props: dict[str, Any], coords: list[tuple[float, float]]) -> dict[str, Any]:
@@ -737,7 +847,9 @@ def build() -> None:
         "  connectors (km, of which on land): "
         + ", ".join(f"{short(k)} {v:.0f}/{w:.0f}" for k, (v, w) in connectors.items())
     )
+    annotate_zones(graph)
     feats = build_links(graph, ports, waterway)
+    territorial_report(feats, ports)
     flagged = land_report(feats, graph, land)
     connectivity_checks(graph, uncut, ports, feats)
     caspian_check(feats, land)

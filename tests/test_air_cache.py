@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corridor import _aircache, airspace, borders, settings
+from corridor import _aircache, _cache, airspace, borders, settings
 
 SRC = Path(airspace.__file__).resolve().parents[1]
 # Unusual parameters, so that no other test has cached this graph already.
@@ -132,9 +132,9 @@ def test_an_invalid_cache_is_rebuilt_with_a_warning(
     elif damage == "pickle":
         path.write_bytes(pickle.dumps(_Payload()))
     elif damage == "foreign-key":
-        meta = json.loads(arrays["__meta__"].tobytes())
-        meta["version"] = "0.0.0-other"
-        arrays["__meta__"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), np.uint8)
+        envelope = json.loads(str(arrays["__corridor_meta__"]))
+        envelope["version"] = "0.0.0-other"  # written by another package version
+        arrays["__corridor_meta__"] = np.asarray(json.dumps(envelope, sort_keys=True))
         np.savez(path, **arrays)  # type: ignore[arg-type]
     elif damage == "bad-index":
         arrays["edge_u"] = arrays["edge_u"] + len(arrays["xy"])
@@ -142,7 +142,7 @@ def test_an_invalid_cache_is_rebuilt_with_a_warning(
     else:
         arrays["owner"] = arrays["owner"].astype(object)
         np.savez(path, **arrays)  # type: ignore[arg-type]
-    with pytest.warns(UserWarning, match="invalid air graph cache"):
+    with pytest.warns(_cache.CacheWarning, match="ignoring invalid"):
         graph, builds = _rebuild_counting(monkeypatch)
     assert builds == 1
     assert "payload executed" not in capsys.readouterr().out

@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import shape
 
 from corridor import _io, export
-from corridor._errors import CorridorError
+from corridor._errors import CorridorError, OutputError
 from corridor.routing import Leg, PairPlan, Plan, Route, plan
 from corridor.scenario import load_scenario, make_scenario
 
@@ -234,8 +234,9 @@ def test_interrupted_write_leaves_old_file(
     dest = tmp_path / f"out.{kind}"
     dest.write_text("previous content", encoding="utf-8")
     _interrupt_writes(monkeypatch)
-    with pytest.raises(_InterruptedError):
+    with pytest.raises(OutputError) as caught:  # exit 4 in the CLI, the OS error chained
         WRITERS[kind](_synthetic_plan(), dest)
+    assert isinstance(caught.value.__cause__, _InterruptedError)
     assert dest.read_text(encoding="utf-8") == "previous content"
     assert [p.name for p in tmp_path.iterdir()] == [dest.name]  # no temp file left
 
@@ -245,8 +246,9 @@ def test_interrupted_write_creates_nothing(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _interrupt_writes(monkeypatch)
-    with pytest.raises(_InterruptedError):
+    with pytest.raises(OutputError) as caught:
         WRITERS[kind](_synthetic_plan(), tmp_path / f"new.{kind}")
+    assert isinstance(caught.value.__cause__, _InterruptedError)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -156,6 +156,58 @@ def test_geography_map_still_renders() -> None:
     assert "Territorial seas (12 nm)" in page and "International airspace" in page
 
 
+def _assert_offline(page: str) -> None:
+    assert not re.search(r"<script[^>]+src=[\"']?https?://", page)
+    assert not re.search(r"<link[^>]+href=[\"']?https?://", page)
+    assert not re.search(r"@import\s+url\([\"']?https?://", page)
+    for host in ("jquery", "bootstrap", "fonts.googleapis", "cdnjs", "jsdelivr"):
+        assert host not in page.lower(), host
+
+
+def test_geography_map_is_offline_by_default() -> None:
+    _assert_offline(_render_html(maps.geography_map()))
+    cdn = _render_html(maps.geography_map(inline_assets=False))
+    assert re.search(r"<script[^>]+src=[\"']https?://", cdn)
+
+
+def test_default_basemap_is_offline_and_osm_is_optional(html_2020: str) -> None:
+    _assert_offline(html_2020)
+    assert _has(html_2020, "Basemap: Natural Earth land (offline)")
+    assert _has(html_2020, "Basemap: OpenStreetMap (online)")
+    # the tile layer is listed in the layer control but not added to the map
+    tile = re.search(r"var (tile_layer_\w+) = L\.tileLayer\(", html_2020)
+    assert tile is not None
+    assert f"{tile.group(1)}.addTo(" not in html_2020
+    assert '"corridor-base"' in html_2020
+
+
+def test_pair_colours_are_distinct_and_colour_blind_safe(html_2020: str) -> None:
+    assert len(set(maps.ROUTE_COLOURS)) == len(maps.ROUTE_COLOURS)
+    okabe_ito = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"}
+    assert set(maps.ROUTE_COLOURS[:7]) == okabe_ito
+    for colour in maps.ROUTE_COLOURS[:8]:  # armenia-2020 has 8 feasible pairs
+        assert colour in html_2020
+
+    def lightness(hex_colour: str) -> float:
+        r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    stances = [lightness(c) for c in maps.STANCE_COLOURS.values()]
+    assert stances == sorted(stances, reverse=True)  # permissive lightest, hostile darkest
+    assert min(a - b for a, b in zip(stances, stances[1:], strict=False)) > 0.15
+
+
+def test_page_is_responsive_and_labels_declutter(html_2020: str) -> None:
+    assert "@media (max-width: 700px)" in html_2020
+    assert "max-height: 33vh" in html_2020
+    assert 'id="corridor-legend"' in html_2020 and 'id="corridor-panel"' in html_2020
+    assert "fitBounds(bounds, padding())" in html_2020  # padding measured from the boxes
+    assert "padding_top_left" not in html_2020 and "[390, 20]" not in html_2020
+    assert "corridor-hidden" in html_2020  # labels hide on collision, show on hover
+    assert "L.control.scale" in html_2020
+    assert 'id="summary"' in html_2020
+
+
 # --------------------------------------------------------------------------- escaping
 
 
@@ -196,9 +248,10 @@ def test_comparison_escapes_names(network: TransitNetwork) -> None:
 def test_reference_maps_stay_small(
     name: str, plans: dict[str, Plan], network: TransitNetwork, tmp_path: Path
 ) -> None:
-    path = maps.save(maps.render(plans[name], network=network), tmp_path / f"{name}.html")
+    cdn = maps.render(plans[name], network=network, inline_assets=False)
+    path = maps.save(cdn, tmp_path / f"{name}.html")
     assert path.stat().st_size < MAX_BYTES
-    inline = maps.render(plans[name], network=network, inline_assets=True)
+    inline = maps.render(plans[name], network=network)
     path = maps.save(inline, tmp_path / f"{name}-inline.html")
     assert path.stat().st_size < MAX_BYTES
 
@@ -229,9 +282,9 @@ def test_map_background_shows_without_tiles(html_2020: str) -> None:
 def test_inline_assets_leaves_no_cdn_reference(
     plans: dict[str, Plan], network: TransitNetwork
 ) -> None:
-    normal = _render_html(maps.render(plans["armenia-2020"], network=network))
-    assert re.search(r"<script[^>]+src=[\"']https?://", normal)  # folium's default
-    page = _render_html(maps.render(plans["armenia-2020"], network=network, inline_assets=True))
+    cdn = _render_html(maps.render(plans["armenia-2020"], network=network, inline_assets=False))
+    assert re.search(r"<script[^>]+src=[\"']https?://", cdn)  # folium's links, on request
+    page = _render_html(maps.render(plans["armenia-2020"], network=network))  # the default
     assert not re.search(r"<script[^>]+src=[\"']?https?://", page)
     assert not re.search(r"<link[^>]+href=[\"']?https?://", page)
     assert not re.search(r"@import\s+url\([\"']?https?://", page)

@@ -1,51 +1,41 @@
 """On-disk cache of the air visibility graph: arrays in ``.npz``, never pickle.
 
-One file per graph, ``<cache_folder>/airgraph-<key digest>.npz``, beside the zone
-cache. It holds plain numeric arrays (vertices, edges, masks), the obstacles as
-concatenated WKB bytes, and a JSON metadata record (stored as a ``uint8`` array)
-with the full key: cache format, package version, SHA-256 of the borders file,
-territorial-sea width, Caspian rule, candidate states, tolerance, clearance, the
-fine obstacles' tolerance and the projection centre. It is read with
-``allow_pickle=False`` and validated (key, dtypes, shapes, index ranges, finite
-lengths, decodable polygons); a file that fails any check is rebuilt with a
-:class:`corridor._cache.CacheWarning` (a ``UserWarning``, shared by every corridor
-cache), never trusted. Writes are atomic (:mod:`corridor._io`).
+One file per graph, ``<cache_folder>/airgraph-<key>.npz``, beside the zone cache,
+written and read through the shared safe cache layer (:mod:`corridor._cache`:
+``.npz`` with JSON metadata inside, ``allow_pickle=False``, package version and
+layout checked, atomic writes, :class:`~corridor._cache.CacheWarning` on an
+invalid file). It holds plain numeric arrays (vertices, edges, masks) and the
+obstacles as concatenated WKB bytes. The key covers everything the graph depends
+on: this module's format, the borders file's contents, the territorial-sea width,
+the Caspian rule, the candidate states, tolerance, clearance, the fine obstacles'
+tolerance and the projection centre. On top of the shared checks, a loaded graph
+is validated structurally (index ranges, finite lengths, state bits, decodable
+polygons); a file that fails is rebuilt with a warning, never trusted.
 
 This module knows nothing of how the graph is built: :mod:`corridor.airspace`
-hands it a key and a dict of arrays. It can later move onto the shared
-``corridor._cache`` helpers unchanged in behaviour.
+hands it a key and a dict of arrays.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import logging
 import warnings
-import zipfile
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 
-from corridor import settings
-from corridor._cache import CacheWarning
-from corridor._io import atomic_write_bytes
+from corridor import _cache, settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["decode_geometries", "encode_geometries", "graph_key", "load_graph", "save_graph"]
 
-logger = logging.getLogger("corridor")
-
 #: Bump when the graph construction changes, so older files are rebuilt.
 FORMAT = 3
-_META = "__meta__"
 #: Array name -> (dtype, number of dimensions, name of the length it must share).
 _SCHEMA: dict[str, tuple[str, int, str]] = {
     "xy": ("float64", 2, "n"),
@@ -63,19 +53,6 @@ _SCHEMA: dict[str, tuple[str, int, str]] = {
 }
 
 
-@lru_cache(maxsize=4)
-def _file_digest(path: str, mtime_ns: int, size: int) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _borders_digest() -> str:
-    from corridor import borders
-
-    path = borders._borders_path()
-    stat = path.stat()
-    return _file_digest(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
 def graph_key(
     caspian: str,
     states: tuple[str, ...],
@@ -83,7 +60,7 @@ def graph_key(
     tolerance_km: float,
     centre: tuple[float, float],
 ) -> dict[str, Any]:
-    """Everything an air graph depends on, as a JSON-serialisable record.
+    """Everything an air graph depends on, with its digest under ``"key"``.
 
     Parameters
     ----------
@@ -95,15 +72,14 @@ def graph_key(
     Returns
     -------
     dict
+        JSON-serialisable; stored in the file and compared on load.
     """
-    import corridor
+    from corridor import borders
     from corridor._airexact import FINE_TOLERANCE_M
 
-    return {
+    params: dict[str, Any] = {
         "kind": "corridor-air-graph",
         "format": FORMAT,
-        "version": corridor.__version__,
-        "borders_sha256": _borders_digest(),
         "territorial_sea_m": float(settings.territorial_sea_m),
         "caspian": caspian,
         "states": list(states),
@@ -112,12 +88,14 @@ def graph_key(
         "fine_tolerance_m": FINE_TOLERANCE_M,
         "centre": [float(centre[0]), float(centre[1])],
     }
+    flat = [f"{k}={params[k]}" for k in sorted(params)]
+    params["key"] = _cache.data_key(borders._borders_path(), *flat)
+    return params
 
 
 def cache_file(key: dict[str, Any]) -> Path:
-    """Path of the cache file for ``key`` (the digest of its JSON form)."""
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
-    return settings.cache_folder / f"airgraph-{digest}.npz"
+    """Path of the cache file for ``key`` (from :func:`graph_key`)."""
+    return _cache.cache_path("airgraph", str(key["key"]), ".npz")
 
 
 def encode_geometries(
@@ -161,16 +139,8 @@ def save_graph(key: dict[str, Any], arrays: dict[str, NDArray[Any]]) -> None:
     if missing:
         msg = f"air graph cache: arrays missing: {', '.join(missing)}"
         raise ValueError(msg)
-    meta = np.frombuffer(json.dumps(key, sort_keys=True).encode(), dtype=np.uint8)
-    buf = io.BytesIO()
-    payload: dict[str, Any] = {_META: meta}
-    payload.update({k: np.ascontiguousarray(arrays[k]) for k in _SCHEMA})
-    np.savez(buf, **payload)
-    path = cache_file(key)
-    try:
-        atomic_write_bytes(path, buf.getvalue())
-    except OSError as exc:  # a read-only cache folder only costs speed
-        logger.warning("could not write air graph cache %s: %s", path, exc)
+    payload = {k: np.ascontiguousarray(arrays[k]) for k in _SCHEMA}
+    _cache.save_arrays(cache_file(key), payload, key)
 
 
 def load_graph(key: dict[str, Any], n_states: int) -> dict[str, NDArray[Any]] | None:
@@ -190,41 +160,25 @@ def load_graph(key: dict[str, Any], n_states: int) -> dict[str, NDArray[Any]] | 
     if not settings.use_cache:
         return None
     path = cache_file(key)
-    if not path.exists():
+    arrays = _cache.load_arrays(path, key)  # format, version, key, dtypes, shapes
+    if arrays is None:
         return None
     try:
-        arrays = _read(path)
-        _validate(arrays, key, n_states)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, shapely.errors.ShapelyError) as exc:
+        _validate(arrays, n_states)
+        decode_geometries(arrays["obstacle_wkb"], arrays["obstacle_offsets"])
+        decode_geometries(arrays["fine_wkb"], arrays["fine_offsets"])
+    except (ValueError, KeyError, shapely.errors.ShapelyError) as exc:
         warnings.warn(
             f"ignoring invalid air graph cache {path} ({exc}); rebuilding it",
-            CacheWarning,
+            _cache.CacheWarning,
             stacklevel=3,
         )
         return None
     return arrays
 
 
-def _read(path: Path) -> dict[str, NDArray[Any]]:
-    with path.open("rb") as fh:  # our handle: closed even when numpy fails to parse
-        npz = np.load(fh, allow_pickle=False)
-        if not isinstance(npz, np.lib.npyio.NpzFile):
-            msg = "not an .npz archive"
-            raise ValueError(msg)
-        with npz:
-            return {name: npz[name] for name in npz.files}
-
-
-def _validate(arrays: dict[str, NDArray[Any]], key: dict[str, Any], n_states: int) -> None:
-    """Raise ``ValueError`` unless the arrays are a well-formed graph for ``key``."""
-    meta = arrays.pop(_META, None)
-    if meta is None or meta.dtype != np.uint8 or meta.ndim != 1:
-        msg = "no metadata record"
-        raise ValueError(msg)
-    stored = json.loads(meta.tobytes().decode("utf-8"))
-    if stored != json.loads(json.dumps(key, sort_keys=True)):
-        msg = "written for other data, parameters or package version"
-        raise ValueError(msg)
+def _validate(arrays: dict[str, NDArray[Any]], n_states: int) -> None:
+    """Raise ``ValueError`` unless the arrays are a well-formed graph."""
     unknown = sorted(set(arrays) - set(_SCHEMA))
     missing = sorted(set(_SCHEMA) - set(arrays))
     if unknown or missing:

@@ -96,7 +96,10 @@ def cluster(address: str, *, workers: int | None = None) -> Iterator[Any]:
     n = workers if workers is not None else max(1, os.cpu_count() or 1)
     with (
         distributed.LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # a free port: never a clash with a running cluster
         ) as local,
         distributed.Client(local) as client,
     ):

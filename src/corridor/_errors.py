@@ -9,7 +9,8 @@ would expect, so ``except ValueError`` keeps working::
     ├── ScenarioError(ValueError)      a scenario file or keyword set is malformed
     ├── RegionError(ValueError)        a coordinate lies outside the modelled region
     ├── UnknownPlaceError(KeyError)    a country code, node, airport or place name is not known
-    └── NoRouteError                   no feasible route exists (carries the explanation)
+    ├── NoRouteError                   no feasible route exists (carries the explanation)
+    └── OutputError(OSError)           an output file or folder cannot be written there
 
 Messages say what was wrong and what is valid, e.g.
 ``unknown country 'ARN'; did you mean: ARM, AFG``.
@@ -21,6 +22,7 @@ __all__ = [
     "CorridorError",
     "DataError",
     "NoRouteError",
+    "OutputError",
     "RegionError",
     "ScenarioError",
     "UnknownPlaceError",
@@ -57,3 +59,16 @@ class NoRouteError(CorridorError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class OutputError(CorridorError, OSError):
+    """An output destination (file or folder) cannot be written.
+
+    Raised before any work starts when a destination is checked
+    (:func:`corridor._io.check_writable`), and by the atomic writers when the
+    operating system refuses the write; the message names the path and why.
+    """
+
+    def __str__(self) -> str:
+        # OSError.__str__ shows errno/filename fields; show the message as given.
+        return str(self.args[0]) if self.args else ""

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,7 +35,7 @@ from corridor import airspace, borders, geo
 from corridor._errors import ScenarioError
 from corridor.network import Place, TransitNetwork, find_place
 from corridor.routing import Route, _best_route, _context
-from corridor.scenario import LEG_STANCE_MODE, STANCE_MODES, Scenario, Stance, check_places
+from corridor.scenario import LEG_STANCE_MODE, STANCE_MODES, Scenario, Stance, check_scenario
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -226,13 +227,19 @@ class Levels:
 
     @classmethod
     def of(cls, n: int) -> Levels:
-        """Levels of the 2^n subsets of n units."""
-        codes = np.arange(1 << n, dtype=np.int64)
-        size = np.bitwise_count(codes).astype(np.int64)
-        order = np.argsort(size, kind="stable").astype(np.int64)
-        counts = np.bincount(size, minlength=n + 1)
-        bounds = (0, *np.cumsum(counts).tolist())
-        return cls(n, order, tuple(int(b) for b in bounds))
+        """Levels of the 2^n subsets of n units (built once per process and n)."""
+        return _levels(n)
+
+
+@lru_cache(maxsize=4)
+def _levels(n: int) -> Levels:
+    codes = np.arange(1 << n, dtype=np.int64)
+    size = np.bitwise_count(codes).astype(np.int64)
+    order = np.argsort(size, kind="stable").astype(np.int64)
+    order.flags.writeable = False  # shared by every caller
+    counts = np.bincount(size, minlength=n + 1)
+    bounds = (0, *np.cumsum(counts).tolist())
+    return Levels(n, order, tuple(int(b) for b in bounds))
 
 
 @dataclass
@@ -318,7 +325,7 @@ def setup(
     if not base.origins or not base.destinations:
         msg = f"scenario {base.name!r} needs at least one origin and one destination"
         raise ScenarioError(msg)
-    check_places(base, lambda p: find_place(p, net))
+    check_scenario(base, net)
     pairs = tuple(
         (find_place(o, net), find_place(d, net))
         for o, d in itertools.product(base.origins, base.destinations)
@@ -327,16 +334,22 @@ def setup(
 
 
 def run(setup_: SweepSetup, *, progress: Progress | None = None) -> list[PairColumns]:
-    """Resolve every pair, level by level (``progress`` after each level)."""
+    """Resolve every pair, level by level.
+
+    ``progress(done, total)`` is called after each pair of each level, with
+    ``done`` the combinations resolved so far (a level's share is split evenly
+    between its pairs), so a progress bar advances smoothly, not per level.
+    """
     levels = Levels.of(len(setup_.states))
     engines = setup_.engines()
     results = [PairResult(np.full(1 << levels.n, -1, dtype=np.int32)) for _ in engines]
     total = 1 << levels.n
     for size in range(levels.n + 1):
-        for engine, result in zip(engines, results, strict=True):
+        start, stop = levels.bounds[size], levels.bounds[size + 1]
+        for i, (engine, result) in enumerate(zip(engines, results, strict=True), start=1):
             resolve_level(engine, result, levels, size)
-        if progress is not None:
-            progress(levels.bounds[size + 1], total)
+            if progress is not None:
+                progress(int(start + (stop - start) * i // len(engines)), total)
     return [PairColumns.of(r) for r in results]
 
 

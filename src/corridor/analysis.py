@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from corridor import borders
+from corridor._checks import finite_number
+from corridor._errors import ScenarioError
 from corridor.network import TransitNetwork, find_place, load_network
 from corridor.routing import (
     Plan,
@@ -30,7 +32,7 @@ from corridor.routing import (
     _ground_masks,
     plan,
 )
-from corridor.scenario import Scenario
+from corridor.scenario import Scenario, check_scenario
 
 __all__ = [
     "Chokepoint",
@@ -424,6 +426,7 @@ def chokepoints(
         ``(chokepoints, corridors)``: the chokepoints, most severe first, and a
         table per pair with ``disjoint_ground_corridors`` and ``min_node_cut``.
     """
+    finite_number(threshold_pct, "threshold_pct", minimum=0.0, error=ScenarioError)
     net = network if network is not None else load_network()
     result = plan(scenario, network=net, k=1)
     found: list[Chokepoint] = []
@@ -531,6 +534,7 @@ def throughput(
     net = network if network is not None else load_network()
     mode_set = frozenset(modes)
     scen = scenario.replace(modes=sorted(mode_set))
+    check_scenario(scen, net)
     out = []
     for o_text, d_text in itertools.product(scen.origins, scen.destinations):
         o, d = find_place(o_text, net), find_place(d_text, net)

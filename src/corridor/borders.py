@@ -128,7 +128,10 @@ def _load_borders_cached(path: str, mtime: float) -> gpd.GeoDataFrame:
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:
-        msg = f"borders file {path} could not be read: {exc}"
+        msg = (
+            f"borders file {path} could not be read ({type(exc).__name__}); expected a GeoJSON "
+            "FeatureCollection of (Multi)Polygons with properties iso3 and name"
+        )
         raise DataError(msg) from exc
     return _validate_borders(gdf, path)
 

@@ -5,28 +5,57 @@ Exit codes (the contract scripts rely on):
 ====  =====================================================================
 0     success
 1     the question has no answer: no feasible route (the why-not is printed)
-2     bad input: unknown country or place, malformed option or scenario
+2     bad input: unknown country, place or id, malformed option or scenario
 3     data error: shipped or given data files are missing or corrupt
+4     an output file or folder cannot be written (checked before the work starts)
+5     internal error: a bug in corridor (please report it with the ``-v`` output)
 ====  =====================================================================
 
 Errors are one line on stderr, ``corridor: error: <what> ; <what is valid>``,
-never a traceback.
+never a traceback unless ``-v/--verbose`` is given. ``-v`` (or ``CORRIDOR_LOG=1``)
+also sends corridor's log records to stderr; the library itself never
+configures logging handlers.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import click
 
-from corridor import __version__
-from corridor._errors import CorridorError, DataError, NoRouteError
+from corridor import __version__, settings
+from corridor._cliopts import FiniteFloat, NegativeNumberCommand, OutputFile, OutputFolder
+from corridor._errors import CorridorError, DataError, NoRouteError, OutputError
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_DATA", "EXIT_NO_ROUTE", "EXIT_OK", "cli", "main"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_DATA",
+    "EXIT_INTERNAL",
+    "EXIT_NO_ROUTE",
+    "EXIT_OK",
+    "EXIT_OUTPUT",
+    "cli",
+    "main",
+]
 
-EXIT_OK, EXIT_NO_ROUTE, EXIT_BAD_INPUT, EXIT_DATA = 0, 1, 2, 3
+EXIT_OK, EXIT_NO_ROUTE, EXIT_BAD_INPUT, EXIT_DATA, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
+
+
+def _exit_code(exc: BaseException) -> int:
+    """Exit code of a library error (the contract in the module docstring)."""
+    if isinstance(exc, NoRouteError):
+        return EXIT_NO_ROUTE
+    if isinstance(exc, DataError):
+        return EXIT_DATA
+    if isinstance(exc, OutputError):
+        return EXIT_OUTPUT
+    if isinstance(exc, CorridorError):
+        return EXIT_BAD_INPUT
+    return EXIT_INTERNAL
 
 
 class _Failure(click.ClickException):
@@ -34,20 +63,63 @@ class _Failure(click.ClickException):
 
     def __init__(self, exc: Exception) -> None:
         super().__init__(str(exc))
-        self.code = EXIT_BAD_INPUT
-        if isinstance(exc, NoRouteError):
-            self.code = EXIT_NO_ROUTE
-        elif isinstance(exc, DataError):
-            self.code = EXIT_DATA
+        self.code = _exit_code(exc)
 
 
-@click.group(
-    context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Exit codes: 0 success, 1 no route, 2 bad input, 3 data error.",
+class _Run:
+    """Per-invocation state of the CLI: verbosity and the log handler it installed."""
+
+    verbose = False
+    handler: logging.Handler | None = None
+    level = logging.NOTSET  # the logger's level before the CLI changed it
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Send corridor's log records to stderr (the CLI's job; the library never does)."""
+    logger = logging.getLogger("corridor")
+    handler = logging.StreamHandler(sys.stderr)
+    if verbose or settings.log_console:
+        handler.setFormatter(logging.Formatter("corridor: %(levelname)s: %(name)s: %(message)s"))
+        level = logging.DEBUG if verbose else logging.INFO
+    else:  # warnings only, one line each (as logging's last resort would print)
+        handler.setFormatter(logging.Formatter("corridor: %(levelname)s: %(message)s"))
+        level = logging.WARNING
+    handler.setLevel(level)
+    _Run.level = logger.level
+    if logger.level == logging.NOTSET or logger.level > level:
+        logger.setLevel(level)
+    logger.addHandler(handler)
+    _Run.handler = handler
+
+
+def _release_logging() -> None:
+    if _Run.handler is not None:
+        logger = logging.getLogger("corridor")
+        logger.removeHandler(_Run.handler)
+        logger.setLevel(_Run.level)
+        _Run.handler = None
+
+
+_EPILOG = (
+    "Exit codes: 0 success, 1 no route, 2 bad input, 3 data error, "
+    "4 output cannot be written, 5 internal error (a bug). "
+    'Shell completion: eval "$(_CORRIDOR_COMPLETE=bash_source corridor)".'
 )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, "--version", prog_name="corridor")
-def cli() -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log progress to stderr and show a traceback with any error.",
+)
+def cli(verbose: bool) -> None:
     """Which air, road, rail and sea routes still reach a landlocked country."""
+    _Run.verbose = verbose
+    if _Run.handler is None:
+        _configure_logging(verbose)
 
 
 def _lat_lon(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, float]:
@@ -67,11 +139,15 @@ def _lat_lon(ctx: click.Context, param: click.Parameter, value: str) -> tuple[fl
 _CASPIAN = click.Choice(["open", "partitioned"])
 
 
-@cli.command()
+@cli.command(cls=NegativeNumberCommand)
 @click.argument("point", metavar="LAT,LON", callback=_lat_lon)
 @click.option("--caspian", type=_CASPIAN, default="open", show_default=True, help="Caspian rule.")
-def where(point: tuple[float, float], caspian: str) -> None:
-    """Say which country's land and whose airspace contain POINT (LAT,LON)."""
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+def where(point: tuple[float, float], caspian: str, as_json: bool) -> None:
+    """Say which country's land and whose airspace contain POINT (LAT,LON).
+
+    Negative coordinates work as they are: corridor where -33.9,18.4
+    """
     from corridor import borders
 
     lat, lon = point
@@ -80,20 +156,27 @@ def where(point: tuple[float, float], caspian: str) -> None:
         land = borders.country_at(lon, lat)
     except CorridorError as exc:
         raise _Failure(exc) from None
+    if as_json:
+        import json
+
+        answer = {"lat": lat, "lon": lon, "land": land, "airspace": zone, "caspian": caspian}
+        click.echo(json.dumps(answer, ensure_ascii=False))
+        return
     click.echo(f"land: {land or 'sea'}  airspace: {zone}  (caspian={caspian})")
 
 
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write a map.")
-def geography(out: Path | None) -> None:
+@click.option("--out", type=OutputFile(), help="Also write a map (HTML).")
+@click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN (the map needs the internet).")
+def geography(out: Path | None, cdn: bool) -> None:
     """Summarise the geography layer: countries, neighbours, seas, airspace."""
     try:
-        _geography_summary(out)
+        _geography_summary(out, inline=not cdn)
     except CorridorError as exc:
         raise _Failure(exc) from None
 
 
-def _geography_summary(out: Path | None) -> None:
+def _geography_summary(out: Path | None, *, inline: bool = True) -> None:
     from corridor import borders, geo
 
     gdf = borders.load_borders()
@@ -111,14 +194,14 @@ def _geography_summary(out: Path | None) -> None:
         from corridor import maps
         from corridor._io import atomic_write_text
 
-        atomic_write_text(out, maps.geography_map().get_root().render())
+        atomic_write_text(out, maps.geography_map(inline_assets=inline).get_root().render())
         click.echo(f"wrote {out}")
 
 
 @cli.command()
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputFolder(),
     default=Path("maps"),
     show_default=True,
     help="Folder for the generated maps.",
@@ -164,8 +247,16 @@ def demo(out: Path) -> None:
         raise _Failure(exc) from None
 
 
-def _csv_codes(values: tuple[str, ...]) -> list[str]:
-    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+def _csv_codes(values: tuple[str, ...], option: str = "") -> list[str]:
+    """Codes from repeatable ``A,B`` options; a value naming no code is bad input."""
+    codes = []
+    for value in values:
+        found = [c.strip().upper() for c in value.split(",") if c.strip()]
+        if not found and option:
+            msg = f"{option} {value!r} names no country code; give ISO3 codes such as GEO,AZE"
+            raise click.UsageError(msg)
+        codes += found
+    return codes
 
 
 _MODE_CHOICES = click.Choice(
@@ -185,15 +276,17 @@ def _build_scenario(
     k: int | None,
     objective: str | None,
     range_km: float | None,
+    close_node: tuple[str, ...] = (),
+    close_edge: tuple[str, ...] = (),
 ) -> Any:
     """Scenario from --scenario plus command-line overrides (validated by the library)."""
     from corridor import borders
-    from corridor.scenario import load_scenario, make_scenario
+    from corridor.scenario import make_scenario
 
-    base = load_scenario(scenario) if scenario else make_scenario(name="command line")
-    closed = _csv_codes(close)
-    airspace_closed = _csv_codes(close_airspace)
-    cond = _csv_codes(conditional)
+    base = _load_base(scenario) if scenario else make_scenario(name="command line")
+    closed = _csv_codes(close, "--close")
+    airspace_closed = _csv_codes(close_airspace, "--close-airspace")
+    cond = _csv_codes(conditional, "--conditional")
     for code in (*closed, *airspace_closed, *cond):
         borders.validate_iso3(code)
     clash = sorted(set(closed) & set(cond))
@@ -215,15 +308,31 @@ def _build_scenario(
         changes["objective"] = objective
     if range_km is not None:
         changes["range_km"] = range_km
+    if close_node:
+        changes["closed_nodes"] = sorted({*base.closed_nodes, *close_node})
+    if close_edge:
+        changes["closed_edges"] = sorted({*base.closed_edges, *close_edge})
     scen = base.replace(**changes) if changes else base
     if closed or airspace_closed or cond:
         scen = scen.with_closures(close=closed, close_airspace=airspace_closed, conditional=cond)
     return scen
 
 
+def _load_base(scenario: str) -> Any:
+    """Load a shipped scenario by name, a TOML file, or TOML on standard input (``-s -``)."""
+    from corridor.scenario import load_scenario, loads_scenario
+
+    if scenario == "-":
+        data = sys.stdin.buffer.read()
+        return loads_scenario(data, source="<stdin>", name="stdin")
+    return load_scenario(scenario)
+
+
 def _scenario_options(fn: Any) -> Any:
     options = [
-        click.option("--scenario", "-s", help="Reference scenario name or TOML path."),
+        click.option(
+            "--scenario", "-s", help="Reference scenario name, TOML path, or - for stdin."
+        ),
         click.option(
             "--from", "origins", multiple=True, metavar="PLACE", help="Origin (repeatable)."
         ),
@@ -250,7 +359,18 @@ def _scenario_options(fn: Any) -> Any:
         click.option(
             "--objective", type=click.Choice(["km", "hours", "transfers"]), help="What to minimise."
         ),
-        click.option("--range-km", type=click.FloatRange(min=1), help="Aircraft range, km."),
+        click.option(
+            "--range-km", type=FiniteFloat(min=0, min_open=True), help="Aircraft range, km."
+        ),
+        click.option(
+            "--close-node",
+            multiple=True,
+            metavar="ID",
+            help="Close a network node (crossing, port, airport; repeatable).",
+        ),
+        click.option(
+            "--close-edge", multiple=True, metavar="ID", help="Close a network link (repeatable)."
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -316,13 +436,11 @@ def _routes_file(ctx: click.Context, param: click.Parameter, value: Path | None)
 @click.option("--close-osm-node", multiple=True, type=int, metavar="ID", help="Close an OSM node.")
 @click.option("--close-osm-way", multiple=True, type=int, metavar="ID", help="Close an OSM way.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as one JSON object.")
-@click.option(
-    "--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), help="Write an HTML map."
-)
+@click.option("--map", "map_path", type=OutputFile(), help="Write an HTML map.")
 @click.option(
     "--out",
     "out_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     callback=_routes_file,
     help="Write the routes as GeoJSON (.geojson), GeoPackage (.gpkg) or GeoParquet (.parquet).",
 )
@@ -394,12 +512,7 @@ def route(
 @cli.command()
 @_scenario_options
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
-@click.option(
-    "--map",
-    "map_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a comparison map.",
-)
+@click.option("--map", "map_path", type=OutputFile(), help="Write a comparison map.")
 def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
     """Compare a scenario with itself plus closures: corridors lost and gained.
 
@@ -409,7 +522,8 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
     from corridor import analysis
 
     close, close_airspace, conditional = (
-        _csv_codes(options.pop(k)) for k in ("close", "close_airspace", "conditional")
+        _csv_codes(options.pop(k), "--" + k.replace("_", "-"))
+        for k in ("close", "close_airspace", "conditional")
     )
     if not (close or close_airspace or conditional):
         msg = "nothing to compare: give --close, --close-airspace or --conditional"
@@ -449,7 +563,10 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
     if map_path is not None:
         from corridor import maps
 
-        maps.save(maps.compare(result.base, result.other, inline_assets=True), map_path)
+        try:
+            maps.save(maps.compare(result.base, result.other, inline_assets=True), map_path)
+        except CorridorError as exc:
+            raise _Failure(exc) from None
         if not as_json:
             click.echo(f"wrote {map_path}")
 
@@ -462,11 +579,7 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
     metavar="ISO3,ISO3,...",
     help="States to combine (<= 20; <= 24 with --dask).",
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the table (.csv or .parquet).",
-)
+@click.option("--out", type=OutputFile(), help="Write the table (.csv or .parquet).")
 @click.option("--json", "as_json", is_flag=True, help="Print the ranked summary as JSON.")
 @click.option(
     "--top", type=click.IntRange(1, 10_000), default=15, show_default=True, help="Rows to print."
@@ -485,7 +598,7 @@ def sweep(
     from corridor import analysis
 
     run: dict[str, Any] = {"dask": dask, "workers": workers}
-    states = _csv_codes((countries,))
+    states = _csv_codes((countries,), "--countries")
     try:
         base = _build_scenario(**options)
         total = 1 << len(set(states))
@@ -495,7 +608,10 @@ def sweep(
             with Progress(transient=True) as bar:
                 task = bar.add_task(f"sweeping {total} combinations", total=total)
                 table = analysis.sweep(
-                    base, states, progress=lambda d, t: bar.update(task, completed=d), **run
+                    base,
+                    states,
+                    progress=lambda d, t: bar.update(task, completed=d, total=t),
+                    **run,
                 )
         else:
             table = analysis.sweep(base, states, **run)
@@ -515,16 +631,20 @@ def sweep(
         with_route = summary[summary["n_closed"] == 0]
         pairs = int(with_route["pairs"].iloc[0]) if len(with_route) else 0
         click.echo(f"{total} combinations x {pairs} pairs; most harmful first:")
-        click.echo(summary.head(top).to_string(index=False, float_format=lambda x: f"{x:,.0f}"))
+        text = summary.head(top).to_string(
+            index=False, na_rep="-", float_format=lambda x: f"{x:,.0f}"
+        )
+        click.echo(text)
         if out is not None:
             click.echo(f"wrote {out}")
 
 
 @cli.command()
 @_scenario_options
-@click.option("--threshold", type=click.FloatRange(min=0), default=25.0, show_default=True,
+@click.option("--threshold", type=FiniteFloat(min=0), default=25.0, show_default=True,
               help="Cost increase (%) that makes an element a chokepoint.")  # fmt: skip
-def chokepoints(threshold: float, **options: Any) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print chokepoints and corridors as JSON.")
+def chokepoints(threshold: float, as_json: bool, **options: Any) -> None:
     """List the countries, crossings and facilities whose loss alone cuts access."""
     from corridor import analysis
 
@@ -532,6 +652,9 @@ def chokepoints(threshold: float, **options: Any) -> None:
         found, corridors = analysis.chokepoints(_build_scenario(**options), threshold_pct=threshold)
     except CorridorError as exc:
         raise _Failure(exc) from None
+    if as_json:
+        _echo_chokepoints_json(found, corridors)
+        return
     for c in found:
         effect = "cuts access" if c.cuts_access else f"+{c.cost_increase_pct:,.0f}%"
         click.echo(f"{c.origin} -> {c.destination}: {c.kind} {c.element}: {effect}")
@@ -542,7 +665,8 @@ def chokepoints(threshold: float, **options: Any) -> None:
 
 @cli.command()
 @_scenario_options
-def throughput(**options: Any) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
+def throughput(as_json: bool, **options: Any) -> None:
     """Maximum flow per day into the destination from sourced capacities (road and rail)."""
     from corridor import analysis
 
@@ -553,6 +677,9 @@ def throughput(**options: Any) -> None:
         ]
     except CorridorError as exc:
         raise _Failure(exc) from None
+    if as_json:
+        _echo_throughput_json(results)
+        return
     for mode, t in results:
         head = f"{t.origin} -> {t.destination} by {mode}: "
         if t.per_day is None:
@@ -565,14 +692,77 @@ def throughput(**options: Any) -> None:
             click.echo(head + f"{t.per_day:,.0f} {t.unit}; binding: {', '.join(t.bottlenecks)}")
 
 
+def _finite_or_none(x: Any) -> float | None:
+    import math
+
+    return float(x) if x is not None and math.isfinite(float(x)) else None
+
+
+def _echo_chokepoints_json(found: list[Any], corridors: Any) -> None:
+    import json
+
+    items = [
+        {
+            "origin": c.origin,
+            "destination": c.destination,
+            "element": c.element,
+            "kind": c.kind,
+            "cuts_access": c.cuts_access,
+            # infinite when access is cut: JSON has no infinity, say it with null
+            "cost_increase_pct": _finite_or_none(c.cost_increase_pct),
+            "alternative_km": None if c.alternative is None else c.alternative.km,
+        }
+        for c in found
+    ]
+    table = json.loads(corridors.to_json(orient="records")) if len(corridors) else []
+    click.echo(json.dumps({"chokepoints": items, "corridors": table}, ensure_ascii=False))
+
+
+def _echo_throughput_json(results: list[tuple[str, Any]]) -> None:
+    import json
+
+    rows = [
+        {
+            "origin": t.origin,
+            "destination": t.destination,
+            "mode": mode,
+            "per_day": _finite_or_none(t.per_day),
+            "unit": t.unit,
+            "bottlenecks": list(t.bottlenecks),
+            "missing_capacity": list(t.missing_capacity),
+            "note": t.note,
+        }
+        for mode, t in results
+    ]
+    click.echo(json.dumps(rows, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print name -> description as JSON.")
+def scenarios(as_json: bool) -> None:
+    """List the shipped reference scenarios with their one-line descriptions.
+
+    Use a name with -s/--scenario, e.g. corridor route -s armenia-2020.
+    """
+    from corridor.scenario import scenario_descriptions
+
+    try:
+        found = scenario_descriptions()
+    except CorridorError as exc:
+        raise _Failure(exc) from None
+    if as_json:
+        import json
+
+        click.echo(json.dumps(found, ensure_ascii=False))
+        return
+    width = max((len(n) for n in found), default=0)
+    for name, description in found.items():
+        click.echo(f"{name:<{width}}  {description}")
+
+
 @cli.command(name="map")
 @_scenario_options
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="HTML file to write.",
-)
+@click.option("--out", type=OutputFile(), required=True, help="HTML file to write.")
 @click.option(
     "--cdn",
     is_flag=True,
@@ -638,12 +828,38 @@ def _register_subcommands() -> None:
     cli.add_command(_LazyCommand("osm", "corridor.osm:osm_cli"))
     cli.add_command(_LazyCommand("airlift", "corridor._cli_lift:airlift"))
     cli.add_command(_LazyCommand("deploy", "corridor._cli_lift:deploy"))
+    cli.add_command(_LazyCommand("explore", "corridor._cli_explore:explore_command"))
     from corridor._cli_odds import register as register_odds
 
     register_odds(cli)
 
 
 _register_subcommands()
+
+
+def _fail(message: str, code: int, exc: BaseException | None = None) -> None:
+    """Print the one error line (after the traceback when verbose) and exit."""
+    if _Run.verbose and exc is not None:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    first = " ".join(message.split()) if message else "unknown error"
+    click.echo(f"corridor: error: {first}", err=True)
+    sys.exit(code)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line, ``corridor: warning: ...`` (source shown with -v)."""
+    where = f" ({filename}:{lineno})" if _Run.verbose else ""
+    text = " ".join(str(message).split())
+    click.echo(f"corridor: warning: {category.__name__}: {text}{where}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -653,29 +869,49 @@ def main(argv: list[str] | None = None) -> None:
     ----------
     argv
         Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Notes
+    -----
+    Exits with the code of the module docstring's table; every failure prints
+    exactly one line on stderr (``corridor: error: ...``), preceded by the
+    traceback only with ``-v/--verbose``.
     """
     args = sys.argv[1:] if argv is None else argv
     if not args:
         args = ["--help"]
+    _Run.verbose = False
+    shown = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
         code = cli.main(args=args, prog_name="corridor", standalone_mode=False)
     except click.exceptions.UsageError as exc:
-        hint = f" (see 'corridor {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else ""
-        click.echo(f"corridor: error: {exc.format_message()}{hint}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx and exc.ctx.parent else ""
+        _fail(f"{exc.format_message()}{hint}", EXIT_BAD_INPUT, exc)
     except _Failure as exc:
-        click.echo(f"corridor: error: {exc.format_message()}", err=True)
-        sys.exit(exc.code)
+        _fail(exc.format_message(), exc.code, exc.__context__ or exc)
     except click.ClickException as exc:
-        click.echo(f"corridor: error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(exc.format_message(), exc.exit_code, exc)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("corridor: aborted", err=True)
-        sys.exit(130)
+    except click.exceptions.Abort as exc:
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, EOFError):  # click turns any EOFError into Abort
+            msg = f"internal error (a bug in corridor {__version__}): EOFError: {cause}"
+            _fail(f"{msg}; rerun with -v and report it", EXIT_INTERNAL, cause)
+        _fail("aborted", 130)
     except CorridorError as exc:  # anything a command did not translate itself
-        failure = _Failure(exc)
-        click.echo(f"corridor: error: {failure.format_message()}", err=True)
-        sys.exit(failure.code)
+        _fail(str(exc), _exit_code(exc), exc)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except RecursionError as exc:
+        _fail(f"input nested too deeply to process ({exc})", EXIT_BAD_INPUT, exc)
+    except Exception as exc:  # a bug: say so in one line, never a traceback without -v
+        what = f"{type(exc).__name__}: {exc}"
+        msg = (
+            f"internal error (a bug in corridor {__version__}): {what}; rerun with -v and report it"
+        )
+        _fail(msg, EXIT_INTERNAL, exc)
+    finally:
+        warnings.showwarning = shown
+        _release_logging()
     sys.exit(code if isinstance(code, int) else EXIT_OK)

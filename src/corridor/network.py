@@ -73,7 +73,7 @@ CROSSING_BORDER_KM = 5.0
 #: Airports are joined to the nearest city of their country within this distance.
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5  # 5: sea lanes tagged with territorial seas
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -292,6 +292,10 @@ def load_network(folder: str | Path | None = None) -> TransitNetwork:
         On any invalid file, row or field; the message names all three.
     """
     path = Path(folder) if folder is not None else _network_folder()
+    borders_file = borders._borders_path()
+    if not borders_file.is_file():  # the network is annotated with the borders
+        msg = f"borders file {borders_file} does not exist (the network needs it); expected GeoJSON"
+        raise DataError(msg)
     stamp = tuple((f, _mtime(path / f)) for f in (*_FILES, *_ground.GROUND_FILES))
     return _load_cached(str(path.resolve()), stamp)
 
@@ -317,6 +321,7 @@ def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> TransitNe
         *(f"{p.name}" for p in ground_files),
         *ground_files,
         borders._borders_path(),
+        float(settings.territorial_sea_m),  # sea lanes are tagged with the belts
     )
     if settings.use_cache:
         cached = _read_cache(key, path)
@@ -400,11 +405,35 @@ def _read_cache(key: str, path: Path) -> TransitNetwork | None:
     )
 
 
+#: Columns each network CSV needs (more may follow), for messages about unreadable files.
+_CSV_COLUMNS = {
+    "nodes.csv": ("id", "name", "kind", "country", "lat", "lon", "status", "source"),
+    "airports.csv": ("id", "name", "kind", "country", "lat", "lon"),
+    "ports.csv": ("id", "name", "country", "lat", "lon", "source"),
+    "links.csv": ("id", "from", "to", "mode", "km", "status", "source"),
+}
+
+
+def _why_unreadable(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return "the file is empty"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return f"not a CSV table ({type(exc).__name__})"
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except Exception as exc:
-        msg = f"network file {path} could not be read: {exc}"
+        columns = _CSV_COLUMNS.get(path.name)
+        want = f"header {','.join(columns)}" if columns else "a header row"
+        msg = (
+            f"network file {path} could not be read: {_why_unreadable(exc)}; "
+            f"expected UTF-8 CSV with {want}"
+        )
         raise DataError(msg) from exc
 
 
@@ -598,7 +627,10 @@ def _edge_frames(
     try:
         sea = gpd.read_file(f, engine="pyogrio")
     except Exception as exc:
-        msg = f"network file {f} could not be read: {exc}"
+        msg = (
+            f"network file {f} could not be read ({type(exc).__name__}); expected a GeoJSON "
+            "FeatureCollection of LineString sea lanes (see AIR_SEA_PROVENANCE.md)"
+        )
         raise DataError(msg) from exc
     for i, r in enumerate(sea.to_dict("records")):
         row = i + 1
@@ -701,17 +733,51 @@ def _annotate(
     xy, which = shapely.get_coordinates(dense, return_index=True)
     located = borders.locate_countries(xy[:, 0], xy[:, 1])
     bounds = np.searchsorted(which, np.arange(len(dense) + 1))
+    water = (edges["mode"].isin(["sea", "ferry"])).to_numpy()
+    sea_codes = _sea_states(edges.geometry.values[water], dense[water])
+    sea_iter = iter(sea_codes)
     for k, mode in enumerate(edges["mode"]):
-        ordered: list[str] = []
-        if mode not in ("sea", "ferry"):  # open water: port countries come with the end nodes
-            ordered = _runs(located[bounds[k] : bounds[k + 1]])
-        countries.append(tuple(ordered))
+        if mode in ("sea", "ferry"):
+            countries.append(next(sea_iter))
+        else:
+            countries.append(tuple(_runs(located[bounds[k] : bounds[k + 1]])))
     territory = nodes["territory"].to_dict()
     territories = [
         tuple(sorted({t for t in (territory.get(u, ""), territory.get(v, "")) if t}))
         for u, v in zip(edges["u"], edges["v"], strict=True)
     ]
     return countries, territories
+
+
+def _sea_states(lines: NDArray[np.object_], dense: NDArray[np.object_]) -> list[tuple[str, ...]]:
+    """States whose land or territorial sea each sea/ferry lane enters, in order along it.
+
+    A coastal state can interdict shipping in its territorial sea (12 nm belt split by median
+    lines, :func:`corridor.borders.load_territorial_seas` under the ``open`` Caspian rule);
+    innocent passage is not assumed for military transit. So a lane is tagged with every state
+    whose land or belt it touches, the terminal ports' states included. Every run counts, even
+    a short clip (no noise filter as on land), and a zone the exact line meets between
+    samples is appended, so no belt the geometry enters can be missed.
+    """
+    if len(lines) == 0:
+        return []
+    xy, which = shapely.get_coordinates(dense, return_index=True)
+    located = borders.locate_airspace(xy[:, 0], xy[:, 1], caspian="open")
+    bounds = np.searchsorted(which, np.arange(len(lines) + 1))
+    tree, zone_of_part = borders._airspace_tree("open")
+    line_idx, part_idx = tree.query(lines, predicate="intersects")
+    met: dict[int, set[str]] = {}
+    for i, j in zip(line_idx, part_idx, strict=True):
+        met.setdefault(int(i), set()).add(str(zone_of_part[j]))
+    out: list[tuple[str, ...]] = []
+    for k in range(len(lines)):
+        ordered: list[str] = []
+        for code in located[bounds[k] : bounds[k + 1]]:
+            if code != borders.INTL and (not ordered or ordered[-1] != code):
+                ordered.append(str(code))
+        missed = sorted(met.get(k, set()) - set(ordered) - {borders.INTL})
+        out.append((*ordered, *missed))
+    return out
 
 
 #: Interior runs shorter than this many ~1 km samples are border noise, not a crossing.

@@ -245,7 +245,8 @@ def odds(
     confidence
         Level of the Monte Carlo confidence intervals.
     dask, workers
-        Run the Monte Carlo chunks on Dask (see :func:`corridor.analysis.sweep`).
+        Run on Dask (see :func:`corridor.analysis.sweep`): one task per pair for the
+        exact enumeration, one per chunk of draws for Monte Carlo.
 
     Returns
     -------
@@ -294,7 +295,18 @@ def odds(
     probs = np.array([p for _, p in chosen], dtype=np.float64)
     engines = _engines(scenario, net, units)
     if exact:
-        return _exact(scenario, engines, units, probs)
+        if dask is not None:
+            from corridor import _dask
+
+            shipped = None if net is load_network() else net
+            lattices = _dask.map_tasks(
+                _lattice_task, list(range(len(engines))), scenario, shipped,
+                address=dask, workers=workers,
+            )  # fmt: skip
+        else:
+            levels = _sweep.Levels.of(len(units))
+            lattices = [_Lattice.of(_sweep.resolve_pair(e, levels)) for e in engines]
+        return _exact(scenario, engines, units, probs, lattices)
     if dask is not None:
         from corridor import _dask
 
@@ -334,25 +346,48 @@ def _conditional(
     return float(np.dot(w, f[permit])), float(np.dot(w, f[codes[permit] | (1 << k)]))
 
 
+@dataclass(frozen=True)
+class _Lattice:
+    """One pair's best route for every combination: index, per-route km and hours."""
+
+    ids: NDArray[np.int32]
+    km: tuple[float, ...]
+    hours: tuple[float, ...]
+    searches: int
+
+    @classmethod
+    def of(cls, res: _sweep.PairResult) -> _Lattice:
+        return cls(
+            res.ids, tuple(r.km for r in res.routes), tuple(r.hours for r in res.routes),
+            res.searches,
+        )  # fmt: skip
+
+
+def _lattice_task(index: int, scenario: Scenario, net: TransitNetwork | None) -> _Lattice:
+    """One pair's exact lattice on a Dask worker."""
+    units = [u for u, _ in decisions(scenario)]
+    engine = _engines(scenario, net if net is not None else load_network(), units)[index]
+    return _Lattice.of(_sweep.resolve_pair(engine, _sweep.Levels.of(len(units))))
+
+
 def _exact(
     scenario: Scenario,
     engines: Sequence[_sweep.PairEngine],
     units: Sequence[_sweep.Unit],
     probs: NDArray[np.float64],
+    results: Sequence[_Lattice],
 ) -> Odds:
     n = len(units)
-    levels = _sweep.Levels.of(n)
     codes = np.arange(1 << n, dtype=np.int64)
     w = _weights(probs, codes)
-    results = [_sweep.resolve_pair(e, levels) for e in engines]
     feasible = np.stack([r.ids >= 0 for r in results]).astype(np.float64)  # pairs x combos
     f_all = feasible.min(axis=0)
     f_any = feasible.max(axis=0)
     pairs, extra_km, extra_h = [], np.zeros(len(codes)), np.zeros(len(codes))
     cond_all = [_conditional(f_all, codes, probs, k) for k in range(n)]
     for engine, res, f in zip(engines, results, feasible, strict=True):
-        km = np.array([r.km for r in res.routes] + [np.nan])
-        hours = np.array([r.hours for r in res.routes] + [np.nan])
+        km = np.array([*res.km, np.nan])
+        hours = np.array([*res.hours, np.nan])
         base = int(res.ids[0])
         route_km, route_h = km[res.ids], hours[res.ids]
         p_route = float(np.dot(w, f))

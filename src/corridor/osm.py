@@ -56,11 +56,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from corridor import _cache, geo, settings
+from corridor._checks import finite_number
+from corridor._cliopts import FiniteFloat, OutputFile
 from corridor._errors import (
     CorridorError,
     DataError,
     NoRouteError,
     RegionError,
+    ScenarioError,
     UnknownPlaceError,
 )
 
@@ -1480,6 +1483,8 @@ def shortest_path(
         If a closed node or way is not in the graph.
     """
     _check_weight(weight)
+    if max_snap_km is not None:
+        finite_number(max_snap_km, "max_snap_km", minimum=0, min_open=True, error=ScenarioError)
     open_edge, closed_node, closed_text = _closure_mask(roads, closed_nodes, closed_ways)
     idx, km = roads.snap([orig_lonlat[0], dest_lonlat[0]], [orig_lonlat[1], dest_lonlat[1]])
     for label, point, i, d in zip(
@@ -1774,7 +1779,8 @@ def _load_cmd(path: Path) -> None:
               help="OSM way id to close (repeatable).")  # fmt: skip
 @click.option("--weight", type=click.Choice(["travel_time", "length"]), default="travel_time",
               show_default=True, help="Minimise time or distance.")  # fmt: skip
-@click.option("--max-snap-km", type=float, default=2.0, show_default=True,
+@click.option("--max-snap-km", type=FiniteFloat(min=0, min_open=True), default=2.0,
+              show_default=True,
               help="Refuse end points farther than this from the road graph.")  # fmt: skip
 def _route_cmd(
     path: Path,
@@ -1806,7 +1812,7 @@ def _route_cmd(
               help="Area in degrees: west,south,east,north.")  # fmt: skip
 @click.option("--network", type=click.Choice(list(NETWORKS)), default="trunk/primary",
               show_default=True, help="Highway classes to download.")  # fmt: skip
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", type=OutputFile(),
               help="Also write the graph to this .graphml file.")  # fmt: skip
 def _fetch_cmd(bbox: tuple[float, float, float, float], network: str, out: Path | None) -> None:
     """Download roads from OpenStreetMap (NEEDS INTERNET ACCESS; cached).

@@ -39,7 +39,7 @@ from corridor import borders, geo
 from corridor._errors import NoRouteError, ScenarioError
 from corridor._geojson import geometry_dict
 from corridor.network import EDGE_MODES, Place, TransitNetwork, find_place, load_network
-from corridor.scenario import LEG_STANCE_MODE, OBJECTIVES, Scenario, Stance, check_places
+from corridor.scenario import LEG_STANCE_MODE, OBJECTIVES, Scenario, Stance, check_scenario
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -442,7 +442,7 @@ def plan(
     if not scenario.origins or not scenario.destinations:
         msg = f"scenario {scenario.name!r} needs at least one origin and one destination"
         raise ScenarioError(msg)
-    check_places(scenario, lambda p: find_place(p, net))
+    check_scenario(scenario, net, roads=roads)
     want = k if k is not None else scenario.k
     pairs = []
     for o_text, d_text in itertools.product(scenario.origins, scenario.destinations):

@@ -32,6 +32,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from corridor import borders
+from corridor._checks import finite_number
 from corridor._errors import RegionError, ScenarioError, UnknownPlaceError
 from corridor._resources import scenario_folder
 from corridor.network import TERRITORIES
@@ -44,9 +45,12 @@ __all__ = [
     "TRAFFIC",
     "Scenario",
     "Stance",
+    "check_scenario",
     "list_scenarios",
     "load_scenario",
+    "loads_scenario",
     "make_scenario",
+    "scenario_descriptions",
     "scenario_schema",
 ]
 
@@ -260,13 +264,10 @@ def _modes(value: Any, source: str | None) -> frozenset[str]:
 
 
 def _number(value: Any, source: str | None, key: str, *, positive: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        msg = f"{_where(source, key)}: expected a number, got {value!r}"
-        raise ScenarioError(msg)
-    if positive and value <= 0:
-        msg = f"{_where(source, key)}: must be positive, got {value!r}"
-        raise ScenarioError(msg)
-    return float(value)
+    """Check a scenario number: finite and > 0 (or >= 0); the one validator of fields."""
+    return finite_number(
+        value, _where(source, key), minimum=0.0, min_open=positive, error=ScenarioError
+    )
 
 
 def _stance_table(raw: Any, source: str | None) -> dict[str, dict[str, Stance]]:
@@ -539,16 +540,84 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             hint = f"did you mean: {', '.join(close)}" if close else f"shipped: {', '.join(known)}"
             msg = f"unknown scenario {str(name_or_path)!r}; {hint}"
             raise ScenarioError(msg)
+    if path.is_dir():
+        msg = f"scenario path {path} is a folder; give a .toml file or a shipped scenario name"
+        raise ScenarioError(msg)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         msg = f"scenario file {path} does not exist"
         raise ScenarioError(msg) from None
+    except OSError as exc:
+        msg = f"scenario file {path} cannot be read: {exc.strerror or exc}"
+        raise ScenarioError(msg) from None
+    return loads_scenario(data, source=str(path), name=path.stem)
+
+
+def loads_scenario(data: str | bytes, *, source: str = "<string>", name: str = "") -> Scenario:
+    """Parse a scenario from TOML text (a file's bytes or ``-s -`` on standard input).
+
+    Parameters
+    ----------
+    data
+        TOML text; bytes must be UTF-8.
+    source
+        Where it came from, used in error messages (``"<stdin>"``, a path).
+    name
+        Scenario name used when the text sets none.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        If the bytes are not UTF-8, the TOML is malformed (or nested too deeply to
+        parse), or a value is invalid; the message names the source and the key.
+
+    Examples
+    --------
+    >>> loads_scenario(b'origins = ["vladikavkaz"]').origins
+    ('vladikavkaz',)
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            msg = (
+                f"{source}: not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}); "
+                "save scenarios as UTF-8 TOML"
+            )
+            raise ScenarioError(msg) from None
+    else:
+        text = data
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        msg = f"{path}: malformed TOML: {exc}"
-        raise ScenarioError(msg) from exc
-    raw.setdefault("name", path.stem)
-    return make_scenario(source=str(path), **raw)
+        msg = f"{source}: malformed TOML: {exc}"
+        raise ScenarioError(msg) from None
+    except RecursionError:
+        msg = f"{source}: malformed TOML: arrays or tables nested too deeply to parse"
+        raise ScenarioError(msg) from None
+    if name:
+        raw.setdefault("name", name)
+    return make_scenario(source=source, **raw)
+
+
+def scenario_descriptions() -> dict[str, str]:
+    """Shipped scenario names with the first sentence of their description.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"armenia-2020": "Summer-autumn 2020: ...", ...}``, sorted by name.
+    """
+    out = {}
+    for name in list_scenarios():
+        description = load_scenario(name).description.strip()
+        out[name] = description.splitlines()[0] if description else ""
+    return out
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -645,3 +714,52 @@ def check_places(scenario: Scenario, resolve: Any) -> None:
             except (UnknownPlaceError, RegionError) as exc:
                 msg = f"scenario {scenario.name!r}: {key}: {exc}"
                 raise ScenarioError(msg) from None
+
+
+def _unknown_ids(
+    scenario: Scenario, key: str, given: Iterable[str], known: Iterable[str], what: str
+) -> None:
+    known_set = set(known)
+    missing = sorted(set(given) - known_set)
+    if not missing:
+        return
+    bad = missing[0]
+    close = difflib.get_close_matches(bad, sorted(known_set), n=4, cutoff=0.5)
+    hint = f"did you mean: {', '.join(close)}" if close else f"ids are {what} ids of the network"
+    more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+    msg = f"scenario {scenario.name!r}: {key}: unknown {what} id {bad!r}{more}; {hint}"
+    raise ScenarioError(msg)
+
+
+def check_scenario(scenario: Scenario, network: Any, *, roads: Any = None) -> None:
+    """Check that everything a scenario names exists, so no closure is silently void.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to check.
+    network
+        The :class:`~corridor.TransitNetwork` it will be applied to.
+    roads
+        The OSM road graph used to refine road legs, if any. ``closed_osm_nodes``
+        and ``closed_osm_ways`` only apply with one (their ids are checked
+        against it by :func:`corridor.osm.refine`).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the first unknown origin, destination, node or edge id with close
+        matches, or OSM closures given without a road graph.
+    """
+    from corridor.network import find_place
+
+    check_places(scenario, lambda p: find_place(p, network))
+    _unknown_ids(scenario, "closed_nodes", scenario.closed_nodes, network.node_ids, "node")
+    edge_ids = (str(e) for e in network.edges.index)
+    _unknown_ids(scenario, "closed_edges", scenario.closed_edges, edge_ids, "edge")
+    if roads is None and (scenario.closed_osm_nodes or scenario.closed_osm_ways):
+        msg = (
+            f"scenario {scenario.name!r}: closed_osm_nodes/closed_osm_ways only apply to an "
+            "OSM road graph; give one (plan(..., roads=...), or --osm PATH on the command line)"
+        )
+        raise ScenarioError(msg)
