@@ -160,3 +160,26 @@ def test_route_from_outside_the_region_is_bad_input(capsys: pytest.CaptureFixtur
     code, _, err = run(capsys, "route", "--from", "10,10", "--to", "yerevan")
     assert code == 2
     assert "outside the modelled region" in err
+
+
+def test_demo_writes_every_map_self_contained(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import json
+    import re
+
+    from corridor.scenario import list_scenarios
+
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path))
+    assert code == 0, out
+    expected = {f"{n}.html" for n in list_scenarios()} | {f"{n}.json" for n in list_scenarios()}
+    expected |= {"armenia.html", "armenia-compare.html", "geography.html", "explore.html"}
+    assert expected <= {p.name for p in tmp_path.iterdir()}
+    cdn = re.compile(r"<(script|link)\b[^>]*(src|href)=[\"']?https?://")
+    for page in tmp_path.glob("*.html"):
+        assert not cdn.search(page.read_text(encoding="utf-8")), page.name  # works offline
+    for name in list_scenarios():
+        assert json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))["scenario"]
+    # the what-if page toggles Armenia's neighbours and the Caspian transit states
+    page = (tmp_path / "explore.html").read_text(encoding="utf-8")
+    assert '"states":["AZE","GEO","IRN","KAZ","TKM","TUR"]' in page

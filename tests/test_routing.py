@@ -75,7 +75,10 @@ def test_alternatives_are_genuinely_different() -> None:
     signatures = {r.signature for r in pair.routes}
     assert len(signatures) == 3
     assert [r.rank for r in pair.routes] == [1, 2, 3]
-    assert pair.routes[0].km <= pair.routes[1].km <= pair.routes[2].km
+    # ranked by the scenario's objective: hours by default, km when asked for
+    assert pair.routes[0].hours <= pair.routes[1].hours <= pair.routes[2].hours
+    by_km = ground(objective="km").pairs[0].routes
+    assert by_km[0].km <= by_km[1].km <= by_km[2].km
 
 
 def test_kazakhstan_2022_every_contingent_has_an_air_route() -> None:

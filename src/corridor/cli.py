@@ -210,8 +210,10 @@ def demo(out: Path) -> None:
     """Run the main job on the shipped data and write maps into OUT.
 
     Writes one map per reference scenario (``OUT/<scenario>.html``), a comparison
-    map of the Armenian baseline against the 2020 closures, the geography map, and
-    each plan as JSON; prints a one-line summary per scenario.
+    map of the Armenian baseline against the 2020 closures, the geography map, the
+    what-if page (``OUT/explore.html``: toggle Georgia, Azerbaijan, Turkey, Iran,
+    Turkmenistan and Kazakhstan) and each plan as JSON; prints a one-line summary per
+    scenario.
     """
     import json
 
@@ -243,6 +245,12 @@ def demo(out: Path) -> None:
             # the map newcomers open first: maps/armenia.html
             maps.save(maps.render(plans["armenia-2020"], inline_assets=True), out / "armenia.html")
             click.echo(f"armenia-2020 (the reference theatre) -> {out / 'armenia.html'}")
+        if "armenia-baseline" in plans:
+            # the what-if page: toggle Armenia's neighbours and the Caspian transit states
+            target = out / "explore.html"
+            states = ["GEO", "AZE", "TUR", "IRN", "TKM", "KAZ"]
+            maps.save(maps.explore("armenia-baseline", states), target)
+            click.echo(f"what-if page ({', '.join(states)}) -> {target}#closed=GEO")
     except CorridorError as exc:
         raise _Failure(exc) from None
 
