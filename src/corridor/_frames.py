@@ -36,6 +36,7 @@ __all__ = [
     "LEG_FRAME_COLUMNS",
     "ROUTE_FRAME_COLUMNS",
     "leg_geometry",
+    "leg_record",
     "legs_frame",
     "pair_key",
     "plan_html",
@@ -80,6 +81,25 @@ def pair_key(route: Route) -> str:
     return f"{route.origin} -> {route.destination}"
 
 
+def leg_record(route: Route, index: int, leg: Leg) -> dict[str, Any]:
+    """Return the :data:`LEG_FRAME_COLUMNS` of one leg (lists joined with ``;``)."""
+    return {
+        "pair": pair_key(route),
+        "origin": route.origin,
+        "destination": route.destination,
+        "rank": route.rank,
+        "leg": index,
+        "mode": leg.mode,
+        "from": leg.orig,
+        "to": leg.dest,
+        "km": float(leg.km),
+        "hours": float(leg.hours),
+        "countries": ";".join(leg.countries),
+        "via": ";".join(leg.via),
+        "conditional": ";".join(leg.conditional),
+    }
+
+
 def leg_geometry(leg: Leg) -> BaseGeometry | None:
     """Return a leg's line, a Point for a mode change in one place, None without extent."""
     line = leg.geometry
@@ -120,22 +140,7 @@ def legs_frame(plan: Plan) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
     """
     rows = [
-        {
-            "pair": pair_key(route),
-            "origin": route.origin,
-            "destination": route.destination,
-            "rank": route.rank,
-            "leg": i,
-            "mode": leg.mode,
-            "from": leg.orig,
-            "to": leg.dest,
-            "km": float(leg.km),
-            "hours": float(leg.hours),
-            "countries": ";".join(leg.countries),
-            "via": ";".join(leg.via),
-            "conditional": ";".join(leg.conditional),
-            "geometry": leg_geometry(leg),
-        }
+        {**leg_record(route, i, leg), "geometry": leg_geometry(leg)}
         for route in plan.routes
         for i, leg in enumerate(route.legs)
     ]

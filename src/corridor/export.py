@@ -34,7 +34,7 @@ from shapely.geometry.base import BaseGeometry
 
 from corridor import borders
 from corridor._errors import CorridorError
-from corridor._frames import LEG_FRAME_COLUMNS
+from corridor._frames import LEG_FRAME_COLUMNS, leg_record, pair_key
 from corridor._geojson import FORMULA_START, geometry_dict, safe_cell
 from corridor._io import atomic_write_bytes, atomic_write_text
 from corridor.scenario import Scenario, Stance
@@ -161,14 +161,10 @@ def _leg_geometry(leg: Leg) -> BaseGeometry:
     return line
 
 
-def _pair_key(route: Route) -> str:
-    return f"{route.origin} -> {route.destination}"
-
-
 def _route_properties(route: Route) -> dict[str, Any]:
     return {
         "feature": "route",
-        "pair": _pair_key(route),
+        "pair": pair_key(route),
         "origin": route.origin,
         "destination": route.destination,
         "rank": route.rank,
@@ -185,7 +181,7 @@ def _route_properties(route: Route) -> dict[str, Any]:
 def _leg_properties(route: Route, index: int, leg: Leg) -> dict[str, Any]:
     return {
         "feature": "leg",
-        "pair": _pair_key(route),
+        "pair": pair_key(route),
         "origin": route.origin,
         "destination": route.destination,
         "rank": route.rank,
@@ -273,27 +269,12 @@ def legs_table(plan: Plan) -> list[dict[str, Any]]:
         ``km`` and ``hours`` are floats; lists are joined with ``;``.
     """
     _check_plan(plan)
-    rows: list[dict[str, Any]] = []
-    for route in plan.routes:
-        for i, leg in enumerate(route.legs):
-            rows.append(
-                {
-                    "pair": _pair_key(route),
-                    "origin": route.origin,
-                    "destination": route.destination,
-                    "rank": route.rank,
-                    "leg": i,
-                    "mode": leg.mode,
-                    "from": leg.orig,
-                    "to": leg.dest,
-                    "km": round(leg.km, 3),
-                    "hours": round(leg.hours, 3),
-                    "countries": ";".join(leg.countries),
-                    "via": ";".join(leg.via),
-                    "conditional": ";".join(leg.conditional),
-                }
-            )
-    return rows
+    return [
+        {**rec, "km": round(rec["km"], 3), "hours": round(rec["hours"], 3)}
+        for route in plan.routes
+        for i, leg in enumerate(route.legs)
+        for rec in [leg_record(route, i, leg)]
+    ]
 
 
 # --------------------------------------------------------------------------- writers
