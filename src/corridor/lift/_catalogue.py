@@ -25,8 +25,6 @@ PLANNING_FACTORS: Mapping[str, float] = {
     "troop_t": 0.12,
     "equipment_t_per_troop": 0.963,
     "crew_day_h": 16.0,
-    "truck_t": 20.0,
-    "train_t": 1000.0,
     "default_ground_tpd": 1000.0,
     "ground_lead_h": 24.0,
 }
@@ -37,8 +35,6 @@ _FACTOR_IDS = {
     "troop_t": "A8",
     "equipment_t_per_troop": "A9",
     "crew_day_h": "A10",
-    "truck_t": "A12",
-    "train_t": "A12",
     "default_ground_tpd": "A13",
     "ground_lead_h": "A14",
 }

@@ -144,24 +144,17 @@ def _serving_airfield(place: str) -> str | None:
     return str(near["runway_m"].astype(float).idxmax())
 
 
-def _ground_capacity(tp: Any, mode: str) -> tuple[float | None, str, str]:
-    """(tonnes/day or None if unknown, basis, limiting elements) from a Throughput."""
-    f = PLANNING_FACTORS
+def _ground_capacity(tp: Any) -> tuple[float | None, str, str]:
+    """(tonnes/day or None if unknown, basis, limiting elements) from a Throughput.
+
+    :func:`corridor.analysis.throughput` already converts every sourced capacity to
+    tonnes per day (``unit_conversions.csv``), so no factor is applied here.
+    """
     if tp.per_day is None:
         return None, "no sourced capacity on the path", ", ".join(tp.missing_capacity[:5])
-    unit = str(tp.unit).lower()
-    if "tonne" in unit or unit.startswith(("t ", "t/")):  # analysis.throughput gives t/day
-        factor, what = 1.0, "tonnes"
-    elif "train" in unit:
-        factor, what = f["train_t"], f"trains x {f['train_t']:.0f} t (A12)"
-    elif "truck" in unit or "vehicle" in unit:
-        factor, what = f["truck_t"], f"trucks x {f['truck_t']:.0f} t (A12)"
-    else:
-        factor = f["truck_t"] if mode == "road" else f["train_t"]
-        what = f"{tp.unit} read as {'trucks' if mode == 'road' else 'trains'} (A12)"
     return (
-        float(tp.per_day) * factor,
-        f"sourced capacity {tp.per_day:g} {tp.unit}: {what}",
+        float(tp.per_day),
+        f"sourced capacity {tp.per_day:g} {tp.unit}: tonnes",
         ", ".join(tp.bottlenecks),
     )
 
@@ -274,7 +267,7 @@ def deploy(
                 unavailable.append(f"{mode} {o} -> {dest}: no route")
                 continue
             (tp,) = analysis.throughput(scen, modes=(mode,))
-            rate, basis, limit = _ground_capacity(tp, mode)
+            rate, basis, limit = _ground_capacity(tp)
             if rate is not None and rate <= 0:
                 unavailable.append(f"{mode} {o} -> {dest}: capacity 0 ({tp.note})")
                 continue
