@@ -591,8 +591,8 @@ _FALLBACK_H = {
     "dwell_eaeu_rail_h": 2.0,
     "dwell_passenger_road_h": 1.0,
     "dwell_passenger_rail_h": 2.0,
-    "dwell_passenger_eaeu_road_h": 0.5,
-    "dwell_passenger_eaeu_rail_h": 1.0,
+    "dwell_passenger_eaeu_road_h": 0.67,
+    "dwell_passenger_eaeu_rail_h": 0.67,
     "port_call_h": 24.0,
     "ferry_wait_h": 24.0,
 }
