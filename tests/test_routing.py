@@ -255,14 +255,16 @@ def test_osm_refinement_feeds_routing_and_osm_closures_close_legs() -> None:
     after = routing.plan(scen, network=net_refined).pairs[0].best
     assert before is not None and after is not None
     assert after.km - before.km == pytest.approx(real_km - net.edges.at[leg, "km"], abs=0.01)
-    # closing the pass (OSM node 10) cuts the leg: the route leaves Upper Lars behind
-    cut = osm.refine(net.edges.reset_index(), roads, max_snap_km=5.0, closed_nodes=[10])
+    # closing the border post (OSM node 20) cuts the leg: the route leaves Upper Lars behind.
+    # (Not the pass, node 10: since x-upper-lars sits at the Verkhny Lars checkpoint, the leg
+    # starts north of the Valley Road junction, and the detour bypasses the pass.)
+    cut = osm.refine(net.edges.reset_index(), roads, max_snap_km=5.0, closed_nodes=[20])
     net_cut = network.refined_network(net, cut)
     assert net_cut.edges.at[leg, "status"] == "closed"
     detour = routing.plan(scen, network=net_cut).pairs[0].best
     assert detour is not None and "x-upper-lars" not in detour.via
     # the same through the scenario: closed_osm_nodes
-    via_scenario = routing.plan(scen.replace(closed_osm_nodes=[10]), roads=roads, snap_km=5.0)
+    via_scenario = routing.plan(scen.replace(closed_osm_nodes=[20]), roads=roads, snap_km=5.0)
     assert via_scenario.pairs[0].best is not None
     assert via_scenario.pairs[0].best.km == pytest.approx(detour.km)
 
