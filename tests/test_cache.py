@@ -293,6 +293,7 @@ def test_network_planted_pickle_is_not_run_and_is_rebuilt(
     _plant_pickle(target, marker)
     with pytest.warns(CacheWarning, match="invalid cache file"):
         net = _reload()
+        _ = net.nodes, net.edges  # the frames (parquet) load on first access
     assert not marker.exists()
     assert len(counted_build) == 2
     assert pickle.dumps(_Payload(marker)) != target.read_bytes()  # rewritten as data

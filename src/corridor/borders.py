@@ -29,16 +29,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from corridor import _cache, geo, settings
 from corridor._errors import DataError, RegionError, UnknownPlaceError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # geopandas is imported where frames are built (light warm routes)
+    import geopandas as gpd
     from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
@@ -125,6 +124,8 @@ def _load_borders_cached(path: str, mtime: float) -> gpd.GeoDataFrame:
     if mtime < 0:
         msg = f"borders file {path} does not exist; rebuild it with scripts/build_borders.py"
         raise DataError(msg)
+    import geopandas as gpd
+
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:
@@ -137,6 +138,8 @@ def _load_borders_cached(path: str, mtime: float) -> gpd.GeoDataFrame:
 
 
 def _validate_borders(gdf: gpd.GeoDataFrame, path: str) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     missing = {"iso3", "name"} - set(gdf.columns)
     if missing:
         msg = f"borders file {path} lacks column(s) {sorted(missing)}; needs iso3, name, geometry"
@@ -406,6 +409,8 @@ def _zones_cached(path: str, width_m: float) -> _Zones:
             return zones
     zones = _build_zones(load_borders(path), width_m)
     if cache is not None:
+        import geopandas as gpd
+
         rows = [
             (field, zone, geom)
             for field in _ZONE_FIELDS
@@ -422,6 +427,8 @@ def _zones_cached(path: str, width_m: float) -> _Zones:
 
 def _read_zones(cache: Path) -> _Zones | None:
     """Zones from the GeoParquet cache, or None (missing, stale or invalid: rebuilt)."""
+    import geopandas as gpd
+
     frame = _cache.load_frame(cache, {"key": cache.stem})
     if frame is None:
         return None
@@ -577,6 +584,9 @@ def load_sea_zones() -> gpd.GeoDataFrame:
         Indexed by sea name (``caspian``, ``black_sea_mediterranean``,
         ``baltic``, ``persian_gulf``), EPSG:4326.
     """
+    import geopandas as gpd
+    import pandas as pd
+
     zones = _zones()
     return gpd.GeoDataFrame(
         geometry=list(zones.seas.values()),
@@ -598,6 +608,9 @@ def load_territorial_seas(caspian: CaspianRule = "open") -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Indexed by ISO3, EPSG:4326; the belts of neighbours do not overlap.
     """
+    import geopandas as gpd
+    import pandas as pd
+
     rule = _check_rule(caspian)
     zones = _zones()
     belts = zones.belts_open if rule == "open" else zones.belts_partitioned
@@ -632,6 +645,9 @@ def load_airspace(caspian: CaspianRule = "open") -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=2)
 def _airspace(caspian: CaspianRule) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
     borders = load_borders()
     zones = _zones()
     geoms = zones.airspace_open if caspian == "open" else zones.airspace_partitioned
