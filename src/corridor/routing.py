@@ -911,14 +911,12 @@ def _cached_air(
 
 def _air_closed(ctx: _Context) -> set[str]:
     hostile = {
-        c
-        for c in borders.load_borders().index
-        if ctx.stance(str(c), "overflight") == Stance.HOSTILE
+        c for c in borders._known_codes() if ctx.stance(str(c), "overflight") == Stance.HOSTILE
     }
     extra = {c for c in ctx.scenario.closed_airspace if c not in ctx.extra_open}
-    return (
-        hostile | extra | {c for c in ctx.extra_hostile if c in borders.load_borders().index}
-    ) - set(ctx.own)
+    return (hostile | extra | {c for c in ctx.extra_hostile if c in borders._known_codes()}) - set(
+        ctx.own
+    )
 
 
 def _air_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
@@ -926,7 +924,7 @@ def _air_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
         return None
     closed = _air_closed(ctx)
     no_landing = {
-        c for c in borders.load_borders().index if ctx.stance(str(c), "landing") == Stance.HOSTILE
+        c for c in borders._known_codes() if ctx.stance(str(c), "landing") == Stance.HOSTILE
     } - set(ctx.own)
     # The own-country exemption covers the flight's own ends, never an intermediate stop.
     no_stop = no_landing | {
@@ -961,7 +959,7 @@ def _air_to_route(ctx: _Context, go: Place, gd: Place, air: airspace.AirRoute) -
     legs: list[Leg] = []
     if ctx.orig.node != go.node:
         legs.append(_transfer_leg(ctx, ctx.orig, go))
-    known = borders.load_borders().index
+    known = borders._known_codes()
     cond = tuple(
         sorted(
             c
@@ -1074,7 +1072,7 @@ def _blocking_states(ctx: _Context) -> list[str]:
     hostile |= set(ctx.scenario.closed_airspace) - set(ctx.own)
     near: set[str] = set()
     for place in (ctx.dest, ctx.orig):
-        if place.country and place.country in borders.load_borders().index:
+        if place.country and place.country in borders._known_codes():
             near |= borders.neighbours(place.country)
     first = sorted(hostile & near)
     return first + sorted(hostile - near)
@@ -1111,7 +1109,7 @@ def _why_not(ctx: _Context) -> WhyNot:
             break
     near = (
         [c for c in blocking if ctx.dest.country and c in borders.neighbours(ctx.dest.country)]
-        if ctx.dest.country in borders.load_borders().index
+        if ctx.dest.country in borders._known_codes()
         else []
     )
     if near and len(near) == len(borders.neighbours(str(ctx.dest.country))):

@@ -208,7 +208,7 @@ def _where(source: str | None, key: str) -> str:
 
 
 def _known_codes() -> list[str]:
-    return sorted(set(borders.load_borders().index) | set(TERRITORIES))
+    return sorted(borders._known_codes() | set(TERRITORIES))  # codes only: no polygons read
 
 
 def _code(value: Any, source: str | None, key: str) -> str:
