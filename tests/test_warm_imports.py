@@ -15,21 +15,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
-from corridor import _cache, _ground, _netcache, borders, network, settings
+from corridor import _cache, _ground, _netcache, airspace, borders, network, settings
 from corridor._cache import CacheWarning
 from corridor.routing import plan
 from corridor.scenario import make_scenario
 
 ROUTE = ["route", "--from", "vladikavkaz", "--to", "yerevan", "--mode", "ground"]
-#: Two node-to-node routes (checked for imports), then a coordinate one (its place is
-#: located in the country polygons, which needs the borders layer: answers only).
+AIR = ["route", "--from", "UUMU", "--to", "UDYZ", "--close", "GEO,AZE,TUR", "--mode", "air"]
+#: Node-to-node routes (checked for imports), then a coordinate one (its place is located
+#: in the country polygons, which needs the borders layer: answers only).
 COMMANDS = [
     ROUTE,
     [*ROUTE, "--json"],
+    AIR,
     ["route", "--from", "42.99,44.68", "--to", "gyumri", "--mode", "road", "--mode", "rail"],
 ]
-LIGHT = 2
+LIGHT = 3
 HEAVY = ("pandas", "geopandas", "pyarrow", "folium")
 #: Runs the CLI's main for every command in one process; lists the modules loaded by the
 #: first ``LIGHT`` commands on stderr.
@@ -65,9 +68,11 @@ def _run(cache: Path) -> tuple[str, set[str]]:
 def test_warm_route_imports_no_pandas_and_answers_as_the_cold_run(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
-    zones = borders._cache_file()  # the sea zones are not under test: share the session's
-    borders._zones()
-    shutil.copy(zones, cache / zones.name)
+    borders._zones()  # the zones and the air graph are slow to build: share the session's
+    airspace.build_air_graph()
+    for shared in ("zones-*.npz", "airgraph-*.npz"):
+        for path in Path(settings.cache_folder).glob(shared):
+            shutil.copy(path, cache / path.name)
     cold, cold_modules = _run(cache)  # builds the network from the data files
     assert "geopandas" in cold_modules  # control: the cold build does need the frames
     assert list(cache.glob("network-arrays-*.npz"))
@@ -75,7 +80,7 @@ def test_warm_route_imports_no_pandas_and_answers_as_the_cold_run(tmp_path: Path
     loaded = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert loaded == [], f"a warm route imported {loaded}"
     assert warm == cold
-    assert warm.count("=== exit 0") == 3 and warm.count("#1 ") == 2  # every command routed
+    assert warm.count("=== exit 0") == 4 and warm.count("#1 ") == 3  # every command routed
     lines = warm.splitlines()  # the --json command's output, parsed: a real answer
     answer = json.loads(lines[lines.index("=== " + " ".join(COMMANDS[1])) + 1])
     best = answer["routes"][0]  # Vladikavkaz to Armenia: the Upper Lars pass into Georgia
@@ -247,6 +252,53 @@ def test_missing_frames_are_rebuilt_on_first_access(
     assert len(counted_build) == 2  # the frames came from a rebuild ...
     assert len(list(cache_dir.glob("network-*.parquet"))) == 2  # ... and were cached again
     assert _frames_loaded(_reload()) == (False, False)
+
+
+def test_spoiled_zone_and_code_caches_are_rebuilt_with_a_warning(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The WKB zone npz and the border-code npz: the cache layer is under test, not geometry."""
+    box, tri = shapely.box(40, 40, 41, 41), shapely.Polygon([(44, 39), (46, 39), (45, 41)])
+    calls: list[float] = []
+
+    def fake(_borders: object, width_m: float) -> borders._Zones:
+        calls.append(width_m)
+        return borders._Zones(
+            seas={"caspian": box}, belts_open={"ARM": tri, "ALB": shapely.Polygon()},
+            belts_partitioned={"ARM": tri}, gaps={}, airspace_open={"ARM": tri, "INTL": box},
+            airspace_partitioned={"ARM": tri},
+        )  # fmt: skip
+
+    monkeypatch.setattr(borders, "_build_zones", fake)
+    monkeypatch.setattr(settings, "use_cache", True)
+
+    def fresh() -> tuple[borders._Zones, frozenset[str]]:
+        borders._zones_cached.cache_clear()
+        borders._known_codes.cache_clear()
+        return borders._zones(), borders._known_codes()
+
+    try:
+        _, codes = fresh()
+        assert {"ARM", "GEO", "IRN"} <= codes and len(calls) == 1
+        assert fresh()[0].airspace_open["ARM"].equals(tri) and len(calls) == 1  # read back
+        zone_file, codes_file = borders._cache_file(), borders._codes_file()
+        with np.load(zone_file, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files if k != "__corridor_meta__"}
+        arrays["wkb"] = np.full_like(arrays["wkb"], 7)  # same shape, not WKB any more
+        assert _cache.save_arrays(zone_file, arrays, {"key": zone_file.stem})
+        assert _cache.save_arrays(codes_file, {"other": np.arange(3)}, {"key": codes_file.stem})
+        with pytest.warns(CacheWarning, match="inconsistent (zone|border code) cache") as seen:
+            again, codes_again = fresh()
+        assert {str(w.message).split(" cache")[0] for w in seen} == {
+            "ignoring inconsistent zone",
+            "ignoring inconsistent border code",
+        }
+        assert len(calls) == 2 and codes_again == codes
+        assert again.belts_open["ALB"].is_empty and again.airspace_open["INTL"].equals(box)
+        assert fresh()[1] == codes and len(calls) == 2  # rewritten: read back quietly
+    finally:
+        borders._zones_cached.cache_clear()
+        borders._known_codes.cache_clear()
 
 
 def test_a_warm_network_pickles_and_replaces_like_a_built_one(
