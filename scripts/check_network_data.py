@@ -22,7 +22,8 @@ What it checks (errors make the exit status 1, warnings do not):
 * ``km_basis=geodesic`` rows carry the WGS84 geodesic length of their polyline (within 1 %),
   ``km_basis=sourced`` rows are compared with it (ratio outside 1.0-1.8 is a warning);
 * coverage report: share of links by ``km_basis``, links without a source, crossings
-  without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), and
+  without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), dwell
+  rows sourced/assumed per traffic class and crossings without a passenger row, and
   statuses older than two years with no newer ``status_history.csv`` span;
 * graph sanity with networkx: the road path Vladikavkaz -> Yerevan through Upper Lars, and
   that the Roki crossing leads only to South Ossetian nodes and Psou only to Abkhaz nodes
@@ -617,6 +618,7 @@ def report_coverage(
         f"({sum(c in sourced_dwell for c in crossings)} sourced), without: {len(no_dwell)} "
         f"{no_dwell[:8]}"
     )
+    lines.extend(_dwell_by_class(dwell, crossings))
     lines.append(
         f"crossings without a capacity: {len(no_cap)} {no_cap[:8]}; "
         f"links with a capacity: {sum(r['id'] in capped for r in link_rows)} of {len(link_rows)}"
@@ -642,6 +644,26 @@ def report_coverage(
     lines.append(
         f"statuses older than two years (before {cutoff[0]}-{cutoff[1]:02d}, no newer history): "
         f"{len(stale)} {stale[:8]}"
+    )
+    return lines
+
+
+def _dwell_by_class(dwell: list[dict[str, str]], crossings: list[str]) -> list[str]:
+    """Dwell rows sourced/assumed per traffic class; crossings without a passenger row."""
+    lines = []
+    classes = sorted({r.get("traffic", "") or "(none)" for r in dwell})
+    for cls in classes:
+        rows = [r for r in dwell if (r.get("traffic", "") or "(none)") == cls]
+        counts = {b: sum(r.get("basis") == b for r in rows) for b in ("sourced", "assumption")}
+        lines.append(
+            f"dwell rows {cls}: {len(rows)} ({counts['sourced']} sourced, "
+            f"{counts['assumption']} assumption)"
+        )
+    passenger = {r["node"] for r in dwell if r.get("traffic") in ("passenger", "all")}
+    missing = [c for c in crossings if c not in passenger]
+    lines.append(
+        f"crossings without a passenger dwell row (the passenger default applies): "
+        f"{len(missing)} of {len(crossings)} {missing[:8]}"
     )
     return lines
 

@@ -7,6 +7,10 @@ Run from the repository root::
 For every pair of ``src/corridor/data/validation/<mode>_distances.csv`` it prints the
 published km and hours, corridor's fastest route (every country permissive, every element
 open) and the ratios, worst first, then the medians that ``tests/test_validation.py`` asserts.
+
+Hours are shown twice: on passenger routes (passenger border dwell, what the published car
+and passenger-train times are compared with) and, in the last two columns, on freight
+routes (truck and wagon clearance times at the borders).
 """
 
 from __future__ import annotations
@@ -19,21 +23,26 @@ from corridor import _validation
 def main(mode: str = "road") -> None:
     """Print the comparison for one mode."""
     rows = _validation.compare(mode)
+    freight = {(r.origin, r.destination): r for r in _validation.compare(mode, traffic="freight")}
     rows.sort(key=lambda r: abs((r.km_ratio or 0.0) - 1.0), reverse=True)
     print(f"{'from':<18}{'to':<18}{'kind':<13}{'pub km':>8}{'km':>8}{'ratio':>7}"
-          f"{'pub h':>7}{'h':>7}{'ratio':>7}")  # fmt: skip
+          f"{'pub h':>7}{'h':>7}{'ratio':>7}{'frt h':>7}{'ratio':>7}")  # fmt: skip
     for r in rows:
         km = f"{r.km:8.0f}{r.km_ratio:7.2f}" if r.km is not None and r.km_ratio else f"{'-':>15}"
         pub_h = f"{r.published_hours:7.1f}" if r.published_hours else f"{'':>7}"
-        h = f"{r.hours:7.1f}" if r.hours is not None else f"{'-':>7}"
-        hr = f"{r.hours_ratio:7.2f}" if r.hours_ratio is not None else ""
+        hours = ""
+        for c in (r, freight[(r.origin, r.destination)]):
+            hours += f"{c.hours:7.1f}" if c.hours is not None else f"{'-':>7}"
+            hours += f"{c.hours_ratio:7.2f}" if c.hours_ratio is not None else f"{'':>7}"
         pub_km = r.published_km or 0.0
-        print(f"{r.origin:<18}{r.destination:<18}{r.kind:<13}{pub_km:8.0f}{km}{pub_h}{h}{hr}")
+        print(f"{r.origin:<18}{r.destination:<18}{r.kind:<13}{pub_km:8.0f}{km}{pub_h}{hours}")
     s = _validation.summary(rows)
+    f = _validation.summary(list(freight.values()))
     print(
         f"pairs {s['pairs']:.0f}, routed {s['routed']:.0f}; km ratio median {s['km_median']:.3f} "
         f"(min {s['km_min']:.2f}, max {s['km_max']:.2f}); hours ratio median "
-        f"{s['hours_median']:.3f} over {s['timed']:.0f} timed pairs"
+        f"{s['hours_median']:.3f} over {s['timed']:.0f} timed pairs (passenger dwell; "
+        f"freight dwell: {f['hours_median']:.3f})"
     )
 
 

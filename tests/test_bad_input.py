@@ -456,6 +456,8 @@ CASES: list[Case] = [
     C("data-links-junk", RUN, _data(_write("network/links.csv", os.urandom(4096))), code=3, expect="expected"),
     C("data-airports-empty", RUN, _data(_write("network/airports.csv", "")), code=3),
     C("data-ports-junk", RUN, _data(_write("network/ports.csv", b"\x00\xff" * 500)), code=3),
+    C("data-dwell-bad-traffic", RUN, _data(_csv_edit("network/crossing_times.csv", lambda ls: _set_field(ls, "traffic", "tourist"))), code=3, expect="valid: freight, passenger, military, all"),
+    C("data-dwell-no-traffic", RUN, _data(_csv_edit("network/crossing_times.csv", lambda ls: _drop_column(ls, "traffic"))), code=3, expect="traffic"),
     C("data-sea-links-empty", RUN, _data(_write("network/sea_links.geojson", "")), code=3, expect="expected"),
     C("data-sea-links-junk", RUN, _data(_write("network/sea_links.geojson", "[1, 2")), code=3, expect="expected"),
     # --- caches (CORRIDOR_CACHE): a bad cache is rebuilt, never trusted, never run

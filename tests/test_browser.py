@@ -185,6 +185,28 @@ def test_labels_do_not_overlap(browser: Browser, pages: dict[str, Path]) -> None
                 assert not overlap, (size, a, b)
 
 
+def test_labels_are_placed_again_after_a_resize(browser: Browser, pages: dict[str, Path]) -> None:
+    # a phone turned from landscape to portrait: no reload, the window just gets narrower
+    browser.viewport(844, 390, mobile=True)
+    browser.open(pages["armenia-2020"].as_uri())
+    browser.js("new Promise(r => setTimeout(r, 150))")
+    browser.viewport(390, 844, mobile=True)
+    browser.js("new Promise(r => setTimeout(r, 500))")  # Leaflet debounces its resize
+    frame = _rect(browser, ".leaflet-container")
+    assert frame is not None and frame["right"] <= 391
+    rects = browser.js(
+        "Array.from(document.querySelectorAll('.corridor-label:not(.corridor-hidden)'))"
+        ".map(e => { const r = e.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert rects
+    for r in rects:  # every label shown lies wholly inside the map
+        assert frame["left"] <= r[0] and r[2] <= frame["right"], (r, frame)
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a, b)
+
+
 def test_layer_control_and_popups_work(browser: Browser, pages: dict[str, Path]) -> None:
     _open(browser, pages["armenia-2020"], "desktop")
     count = "document.querySelectorAll('.leaflet-corridor-routes-pane path').length"

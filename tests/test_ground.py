@@ -29,10 +29,10 @@ TABLES = {
         "ferry_wait_h,30,hours,sourced,https://example.org/ferry,\n"
     ),
     "crossing_times.csv": (
-        "node,direction,mode,dwell_hours,basis,date,source,notes\n"
-        "x-a,RUS>GEO,road,10,sourced,2025-06,https://example.org/queue,\n"
-        "x-a,both,road,2,assumption,,,\n"
-        "port-p,both,ferry,48,sourced,2024,https://example.org/port,\n"
+        "node,direction,mode,traffic,dwell_hours,basis,date,source,notes\n"
+        "x-a,RUS>GEO,road,freight,10,sourced,2025-06,https://example.org/queue,\n"
+        "x-a,both,road,freight,2,assumption,,,\n"
+        "port-p,both,ferry,freight,48,sourced,2024,https://example.org/port,\n"
     ),
     "unit_conversions.csv": (
         "unit,tonnes_per_unit,per,basis,source\n"
@@ -113,7 +113,8 @@ def test_status_history_selects_by_date_and_traffic(tmp_path: Path) -> None:
         ("crossing_times.csv", ",10,", ",inf,", "dwell_hours"),
         ("crossing_times.csv", "x-a,RUS>GEO", "town,RUS>GEO", "node"),
         ("crossing_times.csv", "both,ferry", "both,hovercraft", "mode"),
-        ("crossing_times.csv", "x-a,both,road,2,assumption", "x-a,both,road,2,guess", "basis"),
+        ("crossing_times.csv", "road,freight,2,assumption", "road,freight,2,guess", "basis"),
+        ("crossing_times.csv", "x-a,both,road,freight", "x-a,both,road,cargo", "traffic"),
         ("status_history.csv", "2022-12-12,2023-09-30", "2022-12-12,2021-09-30", "to_date"),
         ("status_history.csv", "1994,2022-12-11", "1994,2022-12-31", "from_date"),
         ("status_history.csv", "1994,", "1994/01/01,", "from_date"),
@@ -186,9 +187,9 @@ def dated_net(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwor
     folder = tmp_path_factory.mktemp("net") / "network"
     shutil.copytree(package_data_folder() / "network", folder)
     (folder / "crossing_times.csv").write_text(
-        "node,direction,mode,dwell_hours,basis,date,source,notes\n"
-        "x-upper-lars,RUS>GEO,road,30,assumption,,,test row\n"
-        "x-upper-lars,GEO>RUS,road,1,assumption,,,test row\n",
+        "node,direction,mode,traffic,dwell_hours,basis,date,source,notes\n"
+        "x-upper-lars,RUS>GEO,road,freight,30,assumption,,,test row\n"
+        "x-upper-lars,GEO>RUS,road,freight,1,assumption,,,test row\n",
         encoding="utf-8",
     )
     (folder / "status_history.csv").write_text(

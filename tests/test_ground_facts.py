@@ -159,6 +159,7 @@ def test_crossing_times() -> None:
         "node",
         "direction",
         "mode",
+        "traffic",
         "dwell_hours",
         "basis",
         "date",
@@ -171,6 +172,7 @@ def test_crossing_times() -> None:
     for i, row in enumerate(rows, start=2):
         what = f"crossing_times:{i}"
         assert row["mode"] in MODES, what
+        assert row["traffic"] in {"freight", "passenger", "military", "all"}, what
         assert row["basis"] in {"sourced", "assumption"}, what
         _positive(row["dwell_hours"], what=what)
         _date_ok(row["date"], what=what)
@@ -185,8 +187,8 @@ def test_crossing_times() -> None:
                 assert {exit_, entry} == {nodes[node]["country"], nodes[node]["country_b"]}, what
     assert crossings <= covered, f"crossings without a dwell row: {sorted(crossings - covered)}"
     assert ports <= covered, f"ports without a dwell row: {sorted(ports - covered)}"
-    keys = [(r["node"], r["direction"], r["mode"]) for r in rows]
-    assert len(keys) == len(set(keys)), "duplicate node/direction/mode rows"
+    keys = [(r["node"], r["direction"], r["mode"], r["traffic"]) for r in rows]
+    assert len(keys) == len(set(keys)), "duplicate node/direction/mode/traffic rows"
 
 
 def test_capacities_and_units() -> None:

@@ -222,8 +222,8 @@ def _edit(path: Path, old: str, new: str) -> None:
         ),
         ("nodes.csv", "gyumri,Gyumri,city", "gyumri,Gyumri,town", "unknown kind 'town'"),
         ("nodes.csv", "x-upper-lars,", "x-upper-lars-moved,", "unknown node 'x-upper-lars'"),
-        ("links.csv", ",road,34.4,", ",road,-3,", "must be a positive number"),
-        ("links.csv", ",road,34.4,", ",hovercraft,34.4,", "unknown mode 'hovercraft'"),
+        ("links.csv", ",road,31.1,", ",road,-3,", "must be a positive number"),
+        ("links.csv", ",road,31.1,", ",hovercraft,31.1,", "unknown mode 'hovercraft'"),
         (
             "links.csv",
             ",open,2026-11,42.95 44.63",
@@ -244,7 +244,7 @@ def test_corrupt_rows_raise_data_error(
 
 
 def test_crossing_far_from_its_border_is_refused(data_copy: Path) -> None:
-    _edit(data_copy / "nodes.csv", "crossing,RUS,GEO,,42.737", "crossing,RUS,GEO,,42.837")
+    _edit(data_copy / "nodes.csv", "crossing,RUS,GEO,,42.76806", "crossing,RUS,GEO,,42.86806")
     with pytest.raises(corridor.DataError, match="km from the RUS-GEO border"):
         network.load_network(data_copy)
 

@@ -144,10 +144,15 @@ def test_warm_load_routes_without_frames_and_matches_the_built_network(
     warm = _reload()
     assert len(counted_build) == 1
     assert _frames_loaded(warm) == (False, False)
-    scen = make_scenario(origins=["vladikavkaz"], destinations=["yerevan"], modes=["road"], k=3)
-    got, want = plan(scen, network=warm), plan(scen, network=built)
+    for traffic in ("freight", "passenger", "military"):  # dwell arrays per traffic class
+        scen = make_scenario(
+            origins=["vladikavkaz", "moscow"], destinations=["yerevan", "astana"],
+            modes=["road", "rail"], k=3, objective="hours", traffic=traffic,
+        )  # fmt: skip
+        got, want = plan(scen, network=warm), plan(scen, network=built)
+        assert got.to_dict() == want.to_dict()
+        assert got.feasible
     assert _frames_loaded(warm) == (False, False)  # routing read the plain columns only
-    assert got.to_dict() == want.to_dict()
     # the columns read back equal those derived from the frames (loaded now, on demand)
     derived = _netcache.columns_from_frames(warm)
     assert _frames_loaded(warm) == (True, True)
@@ -160,6 +165,12 @@ def test_warm_load_routes_without_frames_and_matches_the_built_network(
     pd.testing.assert_frame_equal(pd.DataFrame(warm.edges), pd.DataFrame(built.edges))
     np.testing.assert_array_equal(warm.edge_dwell_fwd, built.edge_dwell_fwd)
     np.testing.assert_array_equal(warm.edge_dwell_back, built.edge_dwell_back)
+    assert set(warm.edge_dwell_class) == set(built.edge_dwell_class) == {
+        "freight", "passenger", "military",
+    }  # fmt: skip
+    for traffic, (fwd, back) in built.edge_dwell_class.items():
+        np.testing.assert_array_equal(warm.edge_dwell_class[traffic][0], fwd)
+        np.testing.assert_array_equal(warm.edge_dwell_class[traffic][1], back)
     assert len(counted_build) == 1
 
 

@@ -7,9 +7,10 @@ Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assum
   ``terrain``.
 * ``ground_defaults.csv`` -- ``name,value,unit,basis,source,notes``: the named defaults
   used where no row applies (border dwell per mode, port and ferry waits).
-* ``crossing_times.csv`` -- ``node,direction,mode,dwell_hours,basis,date,source,notes``:
+* ``crossing_times.csv`` -- ``node,direction,mode,traffic,dwell_hours,basis,date,source,notes``:
   hours spent at a border crossing (``direction`` ``RUS>GEO`` or ``both``) or, for a port,
-  the port call or ferry wait.
+  the port call or ferry wait, per traffic class (``freight``, ``passenger``, ``military``
+  or ``all``; see :func:`dwell_row` for the look-up order).
 * ``capacities.csv`` -- ``element,element_type,capacity,unit,traffic,date,source,notes``
   and ``unit_conversions.csv`` -- ``unit,tonnes_per_unit,per,basis,source``: capacities of
   nodes and links, converted to tonnes per day in one place (:meth:`GroundTables.tonnes_per_day`).
@@ -49,7 +50,9 @@ __all__ = [
     "GroundTables",
     "Speed",
     "StatusSpan",
+    "dwell_row",
     "edge_dwell",
+    "edge_dwell_by_class",
     "load_ground",
     "parse_day",
     "read_speeds",
@@ -111,6 +114,7 @@ class Dwell:
     basis: str
     date: str
     source: str
+    traffic: str = "freight"  # freight, passenger, military or all
 
 
 @dataclass(frozen=True)
@@ -196,20 +200,14 @@ class GroundTables:
         row = self.defaults.get(name)
         return row.value if row is not None else fallback
 
-    def dwell_for(self, node: str, origin: str, target: str, mode: str) -> Dwell | None:
+    def dwell_for(
+        self, node: str, origin: str, target: str, mode: str, traffic: str = "freight"
+    ) -> Dwell | None:
         """Return the dwell row for passing ``node`` from ``origin`` into ``target`` by ``mode``.
 
-        A directional row wins over a ``both`` row; None when the table has neither.
+        Only rows of the traffic class (or ``all``) match; see :func:`dwell_row`.
         """
-        both = None
-        for row in self.dwell:
-            if row.node != node or row.mode != mode:
-                continue
-            if row.origin == origin and row.target == target:
-                return row
-            if row.origin is None:
-                both = row
-        return both
+        return dwell_row(self.dwell, node, origin, target, mode, traffic)
 
     def capacity_for(self, element: str, traffic: str = "freight") -> Capacity | None:
         """Capacity row of an element for a traffic class (``all`` rows match any class).
@@ -366,15 +364,64 @@ def _read_defaults(path: Path) -> dict[str, Default]:
     return out
 
 
+def dwell_row(
+    rows: tuple[Dwell, ...] | list[Dwell],
+    node: str,
+    origin: str,
+    target: str,
+    mode: str,
+    traffic: str = "freight",
+) -> Dwell | None:
+    """Pick the dwell row for passing ``node`` from ``origin`` into ``target``.
+
+    Look-up order for a traffic class: the row for the direction and the class, then the
+    class's ``both`` row, then the direction's ``all`` row, then the ``all`` ``both`` row;
+    None when none exists (the caller applies the class's named default). The
+    ``military`` class has its own rows where curated; without one it takes the
+    ``freight`` rows (convoys clear border and customs control like freight: a stated
+    assumption, see ``GROUND_FACTS_PROVENANCE.md``), and only then the freight default.
+
+    Parameters
+    ----------
+    rows
+        The dwell table.
+    node, origin, target, mode
+        Crossing or port id, the countries left and entered (empty for a port) and the mode.
+    traffic
+        ``freight``, ``passenger`` or ``military``.
+
+    Returns
+    -------
+    Dwell or None
+    """
+    best: tuple[int, Dwell] | None = None
+    order = [traffic, "all"]
+    if traffic == "military":
+        order = ["military", "freight", "all"]
+    for row in rows:
+        if row.node != node or row.mode != mode or row.traffic not in order:
+            continue
+        if row.origin == origin and row.target == target:
+            rank = 2 * order.index(row.traffic)
+        elif row.origin is None:
+            rank = 2 * order.index(row.traffic) + 1
+        else:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, row)
+    return None if best is None else best[1]
+
+
 def _read_dwell(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[Dwell]:
     out: list[Dwell] = []
-    seen: set[tuple[str, str, str]] = set()
-    columns = ("node", "direction", "mode", "dwell_hours", "basis", "date", "source")
+    seen: set[tuple[str, str, str, str]] = set()
+    columns = ("node", "direction", "mode", "traffic", "dwell_hours", "basis", "date", "source")
     for row, r in _rows(path, columns):
         node = r["node"]
         if node not in node_pairs:
             raise _fail(path, row, "node", f"unknown node {node!r} (not a crossing or port id)")
         mode = _choice(r, "mode", DWELL_MODES, path, row)
+        traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
         _choice(r, "basis", _BASES, path, row)
         _sourced(r, path, row)
         if r["date"]:
@@ -397,11 +444,13 @@ def _read_dwell(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[D
                     "direction",
                     f"{r['direction']!r} does not fit {node}; valid: {valid}",
                 )
-        key = (node, r["direction"], mode)
+        key = (node, r["direction"], mode, traffic)
         if key in seen:
-            raise _fail(path, row, "direction", f"duplicate node/direction/mode {key}")
+            raise _fail(path, row, "direction", f"duplicate node/direction/mode/traffic {key}")
         seen.add(key)
-        out.append(Dwell(node, origin, target, mode, hours, r["basis"], r["date"], r["source"]))
+        out.append(
+            Dwell(node, origin, target, mode, hours, r["basis"], r["date"], r["source"], traffic)
+        )
     return out
 
 
@@ -540,6 +589,10 @@ _FALLBACK_H = {
     "dwell_rail_h": 8.0,
     "dwell_eaeu_road_h": 1.0,
     "dwell_eaeu_rail_h": 2.0,
+    "dwell_passenger_road_h": 1.0,
+    "dwell_passenger_rail_h": 2.0,
+    "dwell_passenger_eaeu_road_h": 0.67,
+    "dwell_passenger_eaeu_rail_h": 0.67,
     "port_call_h": 24.0,
     "ferry_wait_h": 24.0,
 }
@@ -555,14 +608,23 @@ class NodeInfo:
     country_b: str
 
 
-def default_dwell_name(mode: str, origin: str, target: str) -> str:
-    """Name of the default (in ``ground_defaults.csv``) for a crossing without a row."""
+def default_dwell_name(mode: str, origin: str, target: str, traffic: str = "freight") -> str:
+    """Name of the default (in ``ground_defaults.csv``) for a crossing without a row.
+
+    ``dwell_[passenger_][eaeu_]<mode>_h``: freight and military share the freight names.
+    """
     inner = origin in EAEU and target in EAEU
-    return f"dwell_{'eaeu_' if inner else ''}{mode}_h"
+    cls = "passenger_" if traffic == "passenger" else ""
+    return f"dwell_{cls}{'eaeu_' if inner else ''}{mode}_h"
 
 
 def _crossing_dwell(
-    tables: GroundTables, x: str, other: str, mode: str, nodes: Mapping[str, NodeInfo]
+    tables: GroundTables,
+    x: str,
+    other: str,
+    mode: str,
+    nodes: Mapping[str, NodeInfo],
+    traffic: str = "freight",
 ) -> float:
     """Hours spent passing crossing ``x`` into the side of node ``other`` by ``mode``."""
     info, far = nodes[x], nodes[other]
@@ -575,16 +637,18 @@ def _crossing_dwell(
     if target not in pair:
         return 0.0  # the edge leaves the crossing's two countries: no border passed here
     origin = pair[1] if target == pair[0] else pair[0]
-    row = tables.dwell_for(x, origin, target, mode)
+    row = tables.dwell_for(x, origin, target, mode, traffic)
     if row is not None:
         return row.hours
-    name = default_dwell_name(mode, origin, target)
+    name = default_dwell_name(mode, origin, target, traffic)
     return tables.default(name, _FALLBACK_H[name])
 
 
-def _port_wait(tables: GroundTables, port: str, mode: str) -> float:
+def _port_wait(tables: GroundTables, port: str, mode: str, traffic: str = "freight") -> float:
+    # ships and ferries wait for their cargo: without a row of its own, every class takes
+    # the port's freight rows (a stated assumption, GROUND_FACTS_PROVENANCE.md)
     for m in (mode, "port"):
-        row = tables.dwell_for(port, "", "", m)
+        row = tables.dwell_for(port, "", "", m, traffic) or tables.dwell_for(port, "", "", m)
         if row is not None:
             return row.hours
     name = "ferry_wait_h" if mode == "ferry" else "port_call_h"
@@ -595,15 +659,17 @@ def edge_dwell(
     tables: GroundTables,
     edges: list[tuple[str, str, str]],
     nodes: Mapping[str, NodeInfo],
+    *,
+    traffic: str = "freight",
 ) -> tuple[list[float], list[float]]:
-    """Dwell hours of each edge when travelled u to v and v to u.
+    """Dwell hours of each edge for one traffic class when travelled u to v and v to u.
 
     Rules (documented in ``NODES_LINKS_PROVENANCE.md``):
 
     * a road or rail edge leaving a crossing into one of its countries costs the
-      crossing's dwell for that direction and mode (row, else the ``both`` row, else
-      the named default: ``dwell_road_h``/``dwell_rail_h``, or the ``eaeu`` variants
-      between two EAEU states);
+      crossing's dwell for that direction, mode and traffic class (:func:`dwell_row`,
+      else the class's named default: ``dwell_road_h``/``dwell_rail_h``, or the ``eaeu``
+      variants between two EAEU states; ``dwell_passenger_...`` for passengers);
     * a sea, ferry or waterway edge leaving a port costs the port's wait for that mode
       (row for the mode, else its ``port`` row, else ``ferry_wait_h``/``port_call_h``);
       arriving costs nothing more.
@@ -616,12 +682,17 @@ def edge_dwell(
         ``(u, v, mode)`` per edge.
     nodes
         Kind and countries of every node id.
+    traffic
+        ``freight`` (default), ``passenger`` or ``military``.
 
     Returns
     -------
     forward, backward : list of float
         Hours added when the edge is travelled u to v, and v to u.
     """
+    if traffic not in TRAFFIC_CLASSES:
+        msg = f"unknown traffic class {traffic!r}; valid: {', '.join(TRAFFIC_CLASSES)}"
+        raise ValueError(msg)
     fwd: list[float] = []
     back: list[float] = []
     for u, v, mode in edges:
@@ -629,11 +700,20 @@ def edge_dwell(
         for a, b in ((u, v), (v, u)):
             kind = nodes[a].kind
             if mode in _WATER and kind == "port":
-                pair.append(_port_wait(tables, a, mode))
+                pair.append(_port_wait(tables, a, mode, traffic))
             elif mode in ("road", "rail") and kind == "crossing":
-                pair.append(_crossing_dwell(tables, a, b, mode, nodes))
+                pair.append(_crossing_dwell(tables, a, b, mode, nodes, traffic))
             else:
                 pair.append(0.0)
         fwd.append(pair[0])
         back.append(pair[1])
     return fwd, back
+
+
+def edge_dwell_by_class(
+    tables: GroundTables,
+    edges: list[tuple[str, str, str]],
+    nodes: Mapping[str, NodeInfo],
+) -> dict[str, tuple[list[float], list[float]]]:
+    """:func:`edge_dwell` for every traffic class: ``{class: (forward, backward)}``."""
+    return {t: edge_dwell(tables, edges, nodes, traffic=t) for t in TRAFFIC_CLASSES}

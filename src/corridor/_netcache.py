@@ -234,6 +234,9 @@ def write_cache(net: TransitNetwork, key: str) -> None:
         value = getattr(net, name)
         if value is not None:
             arrays[name] = np.asarray(value, dtype=np.float64)
+    for traffic, (fwd, back) in net.edge_dwell_class.items():
+        arrays[f"dwell_{traffic}_fwd"] = np.asarray(fwd, dtype=np.float64)
+        arrays[f"dwell_{traffic}_back"] = np.asarray(back, dtype=np.float64)
     arrays["countries"] = _text(net.countries)
     arrays["node_ids"] = _text(net.node_ids)
     for f in dataclasses.fields(cols):
@@ -270,6 +273,7 @@ class Cached:
     node_ids: tuple[str, ...]
     cols: Columns
     ground: _ground.GroundTables
+    dwell_class: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]]
 
 
 def _inconsistent(path: Path, problem: str) -> None:
@@ -293,11 +297,17 @@ def read_arrays(key: str) -> Cached | None:
         return None
     n, m = len(arrays["node_ids"]), len(arrays["edge_u"])
     offsets = arrays["edge_offsets"]
+    classes = [k[6:-4] for k in arrays if k.startswith("dwell_") and k.endswith("_fwd")]
+    dwell_names = [f"dwell_{t}_{side}" for t in classes for side in ("fwd", "back")]
+    if not set(dwell_names) <= set(arrays):
+        _inconsistent(path, "a traffic class lacks its backward dwell hours")
+        return None
     node_cols = [k for k in names if k.startswith("node_")]
     edge_cols = ["edge_ids", "edge_status", "edge_countries"]
     shapes_ok = (
         all(arrays[k].shape == (m,) for k in (*ARRAY_NAMES, *edge_cols))
         and all(arrays[k].shape == (m,) for k in _DWELL_NAMES if k in arrays)
+        and all(arrays[k].shape == (m,) and arrays[k].dtype == np.float64 for k in dwell_names)
         and all(arrays[k].shape == (n,) for k in node_cols)
         and offsets.shape == (m + 1,)
         and arrays["edge_xy"].ndim == 2
@@ -337,6 +347,7 @@ def read_arrays(key: str) -> Cached | None:
         node_ids=tuple(arrays["node_ids"].tolist()),
         cols=Columns(**text),
         ground=ground,
+        dwell_class={t: (arrays[f"dwell_{t}_fwd"], arrays[f"dwell_{t}_back"]) for t in classes},
     )
 
 

@@ -1,11 +1,19 @@
 """Compare corridor's ground routes with published road and rail distances and times.
 
 The tables (``corridor/data/validation/road_distances.csv`` and ``rail_distances.csv``,
-columns ``from,to,published_km,published_hours,kind,source,notes``) are compiled from
-published sources, not from corridor's output. :func:`compare` routes each pair with every
-country permissive over the one ground mode (statuses as today, except the few
-elements of :data:`OPENED_FOR_VALIDATION`) and returns the ratios; the tests and
-``scripts/check_network_data.py`` report them.
+columns ``from,to,published_km,published_hours,kind,source,notes`` and an optional
+``hours_traffic``) are compiled from published sources, not from corridor's output.
+:func:`compare` routes each pair with every country permissive over the one ground mode
+(statuses as today, except the few elements of :data:`OPENED_FOR_VALIDATION`) and returns
+the ratios; the tests and ``scripts/check_network_data.py`` report them.
+
+Traffic class: the published hours are car driving times and passenger-train timetables,
+so each pair is routed with ``traffic="passenger"`` (passenger border dwell,
+``crossing_times.csv``). A row whose published time is a truck or freight-train time says
+so with ``hours_traffic=freight`` and is routed as freight. Statuses stay those a freight
+scenario sees (:func:`_all_open` drops passenger-only status spans): the published
+timetables date from when those borders were open to passengers (the Baku-Tbilisi
+train, for one, has not run since Azerbaijan closed its land borders in March 2020).
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ __all__ = [
 
 _COLUMNS = ("from", "to", "published_km", "published_hours", "kind", "source")
 _KINDS = ("trunk", "mountain", "steppe", "cross-border", "domestic")
+#: Classes a published time may be for (column ``hours_traffic``; empty: passenger).
+HOURS_TRAFFIC = ("passenger", "freight")
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,8 @@ class Comparison:
     published_hours: float | None
     km: float | None  # None: no route
     hours: float | None
+    traffic: str = "passenger"  # the class routed: its border dwell is in ``hours``
+    via: tuple[str, ...] = ()  # crossings and ports the route passes
 
     @property
     def km_ratio(self) -> float | None:
@@ -69,6 +81,8 @@ def read_table(
     path: Path, node_ids: set[str]
 ) -> list[tuple[str, str, str, float | None, float | None]]:
     """Read a validation table: ``(from, to, kind, km or None, hours or None)`` per row.
+
+    The class of each published time is read by :func:`read_hours_traffic`.
 
     Raises
     ------
@@ -115,8 +129,34 @@ def read_table(
     return out
 
 
+def read_hours_traffic(path: Path) -> list[str]:
+    """Traffic class of each row's published time (``hours_traffic``; empty: passenger).
+
+    Raises
+    ------
+    DataError
+        Naming file, row and column for a value other than passenger or freight.
+    """
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for i, r in enumerate(csv.DictReader(fh)):
+            value = (r.get("hours_traffic") or "").strip() or "passenger"
+            if value not in HOURS_TRAFFIC:
+                msg = (
+                    f"{path}: row {i + 2}, column 'hours_traffic': unknown value {value!r}; "
+                    f"valid: {', '.join(HOURS_TRAFFIC)} (empty: passenger)"
+                )
+                raise DataError(msg)
+            out.append(value)
+    return out
+
+
 def compare(
-    mode: str = "road", *, network: TransitNetwork | None = None, path: Path | None = None
+    mode: str = "road",
+    *,
+    network: TransitNetwork | None = None,
+    path: Path | None = None,
+    traffic: str | None = None,
 ) -> list[Comparison]:
     """Route every pair of a validation table and compare with the published figures.
 
@@ -128,6 +168,10 @@ def compare(
         Network (default: the shipped one).
     path
         Table to read (default: the shipped ``<mode>_distances.csv``).
+    traffic
+        Traffic class whose border dwell the routes take. None (default): each row's
+        ``hours_traffic`` (passenger unless the row says freight); ``"freight"`` or
+        ``"passenger"`` forces it for every row (the report shows both).
 
     Returns
     -------
@@ -136,15 +180,31 @@ def compare(
     from corridor.routing import plan
     from corridor.scenario import make_scenario
 
+    if traffic is not None and traffic not in HOURS_TRAFFIC:
+        msg = f"unknown traffic {traffic!r}; valid: {', '.join(HOURS_TRAFFIC)} or None"
+        raise ValueError(msg)
     net = _all_open(network if network is not None else load_network())
-    table = read_table(path or _table_path(mode), set(net.node_ids))
+    table_path = path or _table_path(mode)
+    table = read_table(table_path, set(net.node_ids))
+    classes = read_hours_traffic(table_path)
     out = []
-    for o, d, kind, km, hours in table:
-        scen = make_scenario(origins=[o], destinations=[d], modes=[mode], k=1, objective="hours")
+    for (o, d, kind, km, hours), own in zip(table, classes, strict=True):
+        cls = traffic or own
+        scen = make_scenario(
+            origins=[o], destinations=[d], modes=[mode], k=1, objective="hours", traffic=cls
+        )
         best = plan(scen, network=net, explain=False).pairs[0].best
         out.append(
             Comparison(
-                o, d, kind, km, hours, best.km if best else None, best.hours if best else None
+                o,
+                d,
+                kind,
+                km,
+                hours,
+                best.km if best else None,
+                best.hours if best else None,
+                cls,
+                tuple(best.via) if best else (),
             )
         )
     return out
@@ -172,7 +232,15 @@ def _all_open(net: TransitNetwork) -> TransitNetwork:
         edges.loc[opened, "status"] = "open"
         edges.loc[edges.index.isin(list(CLOSED_FOR_VALIDATION)), "status"] = "closed"
         changed = set(OPENED_FOR_VALIDATION) | set(CLOSED_FOR_VALIDATION)
-        history = FrozenMap({k: v for k, v in n.ground.history.items() if k not in changed})
+        # passenger-only spans dropped: passenger routes see the statuses freight sees
+        # (the published timetables predate the passenger closures; module docstring)
+        history = FrozenMap(
+            {
+                k: tuple(s for s in v if s.traffic != "passenger")
+                for k, v in n.ground.history.items()
+                if k not in changed
+            }
+        )
         ground = dataclasses.replace(n.ground, history=history)
         return dataclasses.replace(n, edges=edges, ground=ground, _derived={})
 

@@ -73,7 +73,9 @@ CROSSING_BORDER_KM = 5.0
 #: Airports are joined to the nearest city of their country within this distance.
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
-_CACHE_VERSION = 6  # 6: the npz holds the routing columns and ground tables
+#: 5: sea lanes tagged with territorial seas; 6: dwell per traffic class;
+#: 7: the npz holds the routing columns and ground tables (warm runs read no frames)
+_CACHE_VERSION = 7
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -127,16 +129,36 @@ class TransitNetwork:
     edge_mode: NDArray[np.int64]  # index into EDGE_MODES
     edge_mask: NDArray[np.uint64]  # countries and territories crossed (edge and its end nodes)
     _derived: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    #: Border and port dwell hours when an edge is travelled u to v / v to u (not in edge_hours).
+    #: Border and port dwell hours when an edge is travelled u to v / v to u (not in edge_hours),
+    #: for freight; :attr:`edge_dwell_class` holds them per traffic class.
     edge_dwell_fwd: NDArray[np.float64] | None = None
     edge_dwell_back: NDArray[np.float64] | None = None
+    #: ``{traffic class: (forward, backward)}`` dwell hours (see :meth:`dwell_arrays`).
+    edge_dwell_class: Mapping[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = (
+        dataclasses.field(default_factory=dict)
+    )
     #: Speeds, dwell times, capacities and dated statuses (:mod:`corridor._ground`).
     ground: _ground.GroundTables = dataclasses.field(default_factory=_ground.GroundTables)
 
-    def dwell(self, edge: int, *, forward: bool) -> float:
+    def dwell(self, edge: int, *, forward: bool, traffic: str = "freight") -> float:
         """Dwell hours of edge index ``edge`` travelled u to v (``forward``) or back."""
-        arr = self.edge_dwell_fwd if forward else self.edge_dwell_back
-        return 0.0 if arr is None else float(arr[edge])
+        fwd, back = self.dwell_arrays(traffic)
+        return float((fwd if forward else back)[edge])
+
+    def dwell_arrays(
+        self, traffic: str = "freight"
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Forward and backward dwell hours of every edge for a traffic class.
+
+        A network built without per-class dwell (a hand-built one) uses its freight
+        arrays for every class; no arrays at all means zeros.
+        """
+        if traffic in self.edge_dwell_class:
+            return self.edge_dwell_class[traffic]
+        zeros = np.zeros(len(self.edge_u), dtype=np.float64)
+        fwd = zeros if self.edge_dwell_fwd is None else self.edge_dwell_fwd
+        back = zeros if self.edge_dwell_back is None else self.edge_dwell_back
+        return fwd, back
 
     def derived(self, key: str, build: Callable[[TransitNetwork], T]) -> T:
         """Return a table derived from this network, built once and kept with it.
@@ -378,6 +400,7 @@ def _read_cache(key: str, path: Path) -> TransitNetwork | None:
         _derived={"columns": got.cols},
         edge_dwell_fwd=arrays.get("edge_dwell_fwd"),
         edge_dwell_back=arrays.get("edge_dwell_back"),
+        edge_dwell_class=got.dwell_class,
         ground=got.ground,
     )
 
@@ -828,7 +851,9 @@ def _build(path: Path) -> TransitNetwork:
         (str(u), str(v), str(m))
         for u, v, m in zip(edges["u"], edges["v"], edges["mode"], strict=True)
     ]
-    edges["dwell_fwd"], edges["dwell_back"] = _ground.edge_dwell(ground, triples, info)
+    for traffic, (fwd, back) in _ground.edge_dwell_by_class(ground, triples, info).items():
+        suffix = "" if traffic == "freight" else f"_{traffic}"
+        edges[f"dwell_fwd{suffix}"], edges[f"dwell_back{suffix}"] = fwd, back
     return _assemble(nodes, edges, ground)
 
 
@@ -896,8 +921,24 @@ def _assemble(
         edge_mask=masks,
         edge_dwell_fwd=_column(edges, "dwell_fwd"),
         edge_dwell_back=_column(edges, "dwell_back"),
+        edge_dwell_class=_dwell_class_columns(edges),
         ground=ground,
     )
+
+
+def _dwell_class_columns(
+    edges: gpd.GeoDataFrame,
+) -> dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    """Per traffic class dwell arrays from the ``dwell_fwd[_class]`` edge columns."""
+    out = {}
+    for traffic in _ground.TRAFFIC_CLASSES:
+        suffix = "" if traffic == "freight" else f"_{traffic}"
+        if f"dwell_fwd{suffix}" in edges.columns:
+            out[traffic] = (
+                _column(edges, f"dwell_fwd{suffix}"),
+                _column(edges, f"dwell_back{suffix}"),
+            )
+    return out
 
 
 def _column(edges: gpd.GeoDataFrame, name: str) -> NDArray[np.float64]:

@@ -362,24 +362,28 @@ def _weights(ctx: _Context, penalty: np.ndarray) -> np.ndarray:
     if ctx.scenario.objective == "km":
         return net.edge_km.copy()
     if ctx.scenario.objective == "hours":
-        return np.asarray(net.edge_hours + _dwell(net, forward=True) + penalty, dtype=np.float64)
+        dwell = _dwell(net, forward=True, traffic=ctx.scenario.traffic)
+        return np.asarray(net.edge_hours + dwell + penalty, dtype=np.float64)
     changes = np.isin(net.edge_mode, [EDGE_MODES.index(m) for m in ("transfer", "ferry", "sea")])
     return np.where(changes, 1.0, 0.0) + net.edge_km * 1e-4
 
 
-def _dwell(net: TransitNetwork, *, forward: bool) -> np.ndarray:
-    """Border and port dwell hours per edge in one direction (zeros if the network has none)."""
-    arr = net.edge_dwell_fwd if forward else net.edge_dwell_back
-    return np.zeros(len(net.edge_u)) if arr is None else arr
+def _dwell(net: TransitNetwork, *, forward: bool, traffic: str = "freight") -> np.ndarray:
+    """Border and port dwell hours per edge in one direction for the scenario's traffic class."""
+    fwd, back = net.dwell_arrays(traffic)
+    return fwd if forward else back
 
 
 def _back_weights(ctx: _Context, weights: np.ndarray) -> np.ndarray:
     """Weights of the edges travelled v to u: the hours objective swaps the dwell side."""
     if ctx.scenario.objective != "hours":
         return weights
-    net = ctx.net
+    net, traffic = ctx.net, ctx.scenario.traffic
     return np.asarray(
-        weights - _dwell(net, forward=True) + _dwell(net, forward=False), dtype=np.float64
+        weights
+        - _dwell(net, forward=True, traffic=traffic)
+        + _dwell(net, forward=False, traffic=traffic),
+        dtype=np.float64,
     )
 
 
@@ -790,7 +794,7 @@ def _legs_from_edges(
                     via.append(n)
             km += float(net.edge_km[e])
             hours += float(net.edge_hours[e]) + float(penalty[e])
-            hours += net.dwell(e, forward=tb.edge_u[e] == a)
+            hours += net.dwell(e, forward=tb.edge_u[e] == a, traffic=ctx.scenario.traffic)
             if cond_bits[e]:
                 conditional |= {
                     c for c in cond_codes if net.country_mask(frozenset({c})) & cond_bits[e]

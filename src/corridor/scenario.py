@@ -128,7 +128,8 @@ class Scenario:
     traffic
         Traffic class (:data:`TRAFFIC`): ``"freight"`` (default), ``"passenger"`` or
         ``"military"``. With ``date``, it selects each element's status from the
-        network's dated status history.
+        network's dated status history; it also selects the border dwell
+        (``crossing_times.csv``; military takes the freight rows without its own).
     """
 
     name: str = "ad hoc"

@@ -1,0 +1,196 @@
+"""Border dwell per traffic class: look-up order, defaults, the military rule, bad values.
+
+``crossing_times.csv`` carries a ``traffic`` column (freight, passenger, military or
+all). For a class the row for (node, direction, mode, class) wins, then the class's
+``both`` row, then the ``all`` rows, then the class's named default in
+``ground_defaults.csv``; military takes the freight rows when it has none of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+import corridor
+from corridor import _ground, network, routing
+from corridor._resources import package_data_folder
+from corridor.scenario import make_scenario
+
+HEAD = "node,direction,mode,traffic,dwell_hours,basis,date,source,notes\n"
+PAIRS = {"x": ("RUS", "GEO"), "e": ("KAZ", "KGZ"), "port-p": ("KAZ", "KAZ")}
+
+
+def _default(name: str, value: float) -> _ground.Default:
+    return _ground.Default(name, value, "hours", "assumption", "")
+
+
+def _tables(folder: Path, rows: str) -> _ground.GroundTables:
+    """Ground tables with the given dwell rows and a full set of named defaults."""
+    path = folder / "crossing_times.csv"
+    path.write_text(HEAD + rows, encoding="utf-8")
+    defaults = {
+        "dwell_road_h": 4.0,
+        "dwell_eaeu_road_h": 1.5,
+        "dwell_passenger_road_h": 0.75,
+        "dwell_passenger_eaeu_road_h": 0.25,
+        "ferry_wait_h": 30.0,
+    }
+    return _ground.GroundTables(
+        dwell=tuple(_ground._read_dwell(path, PAIRS)),
+        defaults=_ground.FrozenMap({k: _default(k, v) for k, v in defaults.items()}),
+    )
+
+
+INFO = {
+    "x": _ground.NodeInfo("crossing", "RUS", "GEO"),
+    "e": _ground.NodeInfo("crossing", "KAZ", "KGZ"),
+    "vlad": _ground.NodeInfo("city", "RUS", ""),
+    "tbi": _ground.NodeInfo("city", "GEO", ""),
+    "ala": _ground.NodeInfo("city", "KAZ", ""),
+    "bis": _ground.NodeInfo("city", "KGZ", ""),
+    "port-p": _ground.NodeInfo("port", "KAZ", ""),
+    "q": _ground.NodeInfo("port", "AZE", ""),
+}
+#: into Georgia at x, into Russia at x, into Kyrgyzstan at e, a ferry from port-p
+EDGES = [
+    ("x", "tbi", "road"),
+    ("x", "vlad", "road"),
+    ("e", "bis", "road"),
+    ("port-p", "q", "ferry"),
+]
+
+
+def _fwd(g: _ground.GroundTables, traffic: str) -> list[float]:
+    return _ground.edge_dwell(g, EDGES, INFO, traffic=traffic)[0]
+
+
+def test_passenger_uses_its_own_rows_then_both_then_its_default(tmp_path: Path) -> None:
+    g = _tables(
+        tmp_path,
+        "x,RUS>GEO,road,freight,30,assumption,,,\n"
+        "x,GEO>RUS,road,freight,20,assumption,,,\n"
+        "x,RUS>GEO,road,passenger,3,assumption,,,\n"
+        "x,both,road,passenger,2,assumption,,,\n"
+        "port-p,both,ferry,freight,48,assumption,,,\n",
+    )
+    into_geo, into_rus, into_kgz, ferry = _fwd(g, "passenger")
+    assert into_geo == 3.0  # directional passenger row
+    assert into_rus == 2.0  # the passenger 'both' row, not the freight 20 h
+    assert into_kgz == 0.25  # no row: dwell_passenger_eaeu_road_h (KAZ-KGZ, both EAEU)
+    assert ferry == 48.0  # ships wait for cargo: the port's freight row
+    assert _fwd(g, "freight")[:3] == [30.0, 20.0, 1.5]  # freight ignores passenger rows
+
+
+def test_military_takes_freight_rows_unless_it_has_its_own(tmp_path: Path) -> None:
+    g = _tables(
+        tmp_path,
+        "x,RUS>GEO,road,freight,30,assumption,,,\n"
+        "x,GEO>RUS,road,military,5,assumption,,,\n"
+        "x,both,road,passenger,2,assumption,,,\n",
+    )
+    into_geo, into_rus, into_kgz, ferry = _fwd(g, "military")
+    assert into_geo == 30.0  # freight row: convoys clear customs like freight
+    assert into_rus == 5.0  # its own row wins
+    assert into_kgz == 1.5  # freight default, never the passenger one
+    assert ferry == 30.0
+
+
+def test_all_rows_apply_to_every_class_after_the_class_rows(tmp_path: Path) -> None:
+    g = _tables(
+        tmp_path, "x,both,road,all,6,assumption,,,\nx,GEO>RUS,road,passenger,1,assumption,,,\n"
+    )
+    assert _fwd(g, "freight")[:2] == [6.0, 6.0]
+    assert _fwd(g, "passenger")[:2] == [6.0, 1.0]
+    assert _fwd(g, "military")[:2] == [6.0, 6.0]
+
+
+def test_unknown_class_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="valid: freight, passenger, military"):
+        _ground.edge_dwell(_tables(tmp_path, ""), EDGES, INFO, traffic="tourist")
+
+
+def test_bad_traffic_value_names_file_row_and_valid_values(tmp_path: Path) -> None:
+    path = tmp_path / "crossing_times.csv"
+    path.write_text(
+        HEAD + "x,both,road,freight,2,assumption,,,\nx,both,road,cargo,2,assumption,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(corridor.DataError) as info:
+        _ground._read_dwell(path, PAIRS)
+    message = str(info.value)
+    assert str(path) in message and "row 3" in message and "column 'traffic'" in message
+    assert "valid: freight, passenger, military, all" in message
+
+
+def test_duplicate_row_per_class_is_refused_but_classes_may_share_a_direction(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "crossing_times.csv"
+    shared = "x,both,road,freight,2,assumption,,,\nx,both,road,passenger,1,assumption,,,\n"
+    path.write_text(HEAD + shared, encoding="utf-8")
+    assert len(_ground._read_dwell(path, PAIRS)) == 2
+    path.write_text(HEAD + shared + "x,both,road,passenger,3,assumption,,,\n", encoding="utf-8")
+    with pytest.raises(corridor.DataError, match=r"row 4.*duplicate"):
+        _ground._read_dwell(path, PAIRS)
+
+
+# --------------------------------------------------------------------------- on routes
+
+
+def _defaults() -> dict[str, float]:
+    path = package_data_folder() / "network" / "ground_defaults.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["name"]: float(r["value"]) for r in csv.DictReader(fh)}
+
+
+@pytest.fixture(scope="module")
+def dwell_net(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwork:
+    """The shipped network with a hand-written dwell table (and no dated statuses)."""
+    folder = tmp_path_factory.mktemp("net") / "network"
+    shutil.copytree(package_data_folder() / "network", folder)
+    (folder / "crossing_times.csv").write_text(
+        HEAD + "x-upper-lars,RUS>GEO,road,freight,30,assumption,,,test row\n"
+        "x-upper-lars,GEO>RUS,road,freight,1,assumption,,,test row\n"
+        "x-upper-lars,both,road,passenger,2,assumption,,,test row\n",
+        encoding="utf-8",
+    )
+    (folder / "status_history.csv").unlink()
+    return network.load_network(folder)
+
+
+def _route(net: network.TransitNetwork, o: str, d: str, traffic: str) -> routing.Route:
+    scen = make_scenario(
+        origins=[o], destinations=[d], modes=["road"], objective="km", traffic=traffic
+    )
+    best = routing.plan(scen, network=net).pairs[0].best
+    assert best is not None
+    return best
+
+
+def test_route_hours_differ_by_the_dwell_rows(dwell_net: network.TransitNetwork) -> None:
+    routes = {t: _route(dwell_net, "vladikavkaz", "tbilisi", t) for t in _ground.TRAFFIC_CLASSES}
+    for r in routes.values():
+        assert "x-upper-lars" in r.via
+        assert r.km == pytest.approx(routes["freight"].km)
+    assert routes["freight"].hours - routes["passenger"].hours == pytest.approx(30 - 2)
+    assert routes["military"].hours == pytest.approx(routes["freight"].hours)
+
+
+def test_route_without_a_passenger_row_takes_the_passenger_default(
+    dwell_net: network.TransitNetwork,
+) -> None:
+    # Yerevan-Tbilisi crosses one ARM-GEO border post without a row in the test table:
+    # the named defaults apply (Georgia is outside the EAEU, so not the eaeu variants)
+    d = _defaults()
+    freight = _route(dwell_net, "yerevan", "tbilisi", "freight")
+    passenger = _route(dwell_net, "yerevan", "tbilisi", "passenger")
+    assert freight.via == passenger.via
+    crossings = [n for n in freight.via if n.startswith("x-")]
+    assert len(crossings) == 1 and crossings[0] != "x-upper-lars"
+    assert freight.km == pytest.approx(passenger.km)
+    expected = d["dwell_road_h"] - d["dwell_passenger_road_h"]
+    assert expected > 0
+    assert freight.hours - passenger.hours == pytest.approx(expected)
