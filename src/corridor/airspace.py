@@ -263,8 +263,8 @@ def _graph_from_arrays(
     obstacles = _aircache.decode_geometries(arrays["obstacle_wkb"], arrays["obstacle_offsets"])
     fine = _aircache.decode_geometries(arrays["fine_wkb"], arrays["fine_offsets"])
     shapely.prepare(obstacles)
-    zones = borders.load_airspace(caspian)
-    exact = tuple(zones.geometry[s] for s in states)
+    zones = borders._zone_geoms(caspian)  # the load_airspace geometries, without the frame
+    exact = tuple(zones[s] for s in states)
     for g in exact:
         shapely.prepare(g)
     return AirGraph(
@@ -814,10 +814,11 @@ def _verify(pts: NDArray[np.float64], graph: AirGraph, closed: set[str]) -> None
 
 @lru_cache(maxsize=2)
 def _airspace_adjacency(caspian: borders.CaspianRule) -> dict[str, frozenset[str]]:
-    zones = borders.load_airspace(caspian)
-    tree = shapely.STRtree(zones.geometry.values)
-    codes = zones.index.to_numpy()
-    left, right = tree.query(zones.geometry.values, predicate="intersects")
+    zones = borders._zone_geoms(caspian)  # load_airspace's zones and order, without the frame
+    geoms = list(zones.values())
+    tree = shapely.STRtree(geoms)
+    codes = list(zones)
+    left, right = tree.query(geoms, predicate="intersects")
     adj: dict[str, set[str]] = {str(c): set() for c in codes}
     for i, j in zip(left, right, strict=True):
         if i != j:

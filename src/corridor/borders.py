@@ -29,16 +29,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
+from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
 from corridor import _cache, geo, settings
 from corridor._errors import DataError, RegionError, UnknownPlaceError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # geopandas is imported where frames are built (light warm routes)
+    import geopandas as gpd
     from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
@@ -125,6 +125,8 @@ def _load_borders_cached(path: str, mtime: float) -> gpd.GeoDataFrame:
     if mtime < 0:
         msg = f"borders file {path} does not exist; rebuild it with scripts/build_borders.py"
         raise DataError(msg)
+    import geopandas as gpd
+
     try:
         gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:
@@ -137,6 +139,8 @@ def _load_borders_cached(path: str, mtime: float) -> gpd.GeoDataFrame:
 
 
 def _validate_borders(gdf: gpd.GeoDataFrame, path: str) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     missing = {"iso3", "name"} - set(gdf.columns)
     if missing:
         msg = f"borders file {path} lacks column(s) {sorted(missing)}; needs iso3, name, geometry"
@@ -200,10 +204,9 @@ def validate_iso3(code: str, *, allow_intl: bool = False) -> str:
         If the code is not a country of the borders layer.
     """
     canon = str(code).strip().upper()
-    _, codes = _country_tree()
     if canon in _known_codes() or (allow_intl and canon == INTL):
         return canon
-    known = [str(c) for c in codes]
+    known = sorted(_known_codes())
     close = difflib.get_close_matches(canon, known, n=5, cutoff=0.3)
     hint = f"did you mean: {', '.join(close)}" if close else f"known: {', '.join(sorted(known))}"
     msg = f"unknown country code {code!r}; {hint}"
@@ -215,7 +218,30 @@ def validate_iso3(code: str, *, allow_intl: bool = False) -> str:
 
 @lru_cache(maxsize=1)
 def _known_codes() -> frozenset[str]:
-    return frozenset(str(c) for c in load_borders().index)
+    """ISO3 codes of the borders file, kept on disk too: checking a code reads no polygons."""
+    path = _codes_file() if settings.use_cache else None
+    if path is not None:
+        got = _cache.load_arrays(path, {"key": path.stem})
+        codes = got.get("codes") if got is not None else None
+        if codes is not None and codes.dtype.kind == "U" and codes.ndim == 1 and len(codes):
+            return frozenset(codes.tolist())
+        if got is not None:
+            warnings.warn(
+                f"ignoring inconsistent border code cache {path}; rebuilding it",
+                _cache.CacheWarning,
+                stacklevel=2,
+            )
+    known = frozenset(str(c) for c in load_borders().index)
+    if path is not None:
+        _cache.save_arrays(
+            path, {"codes": np.asarray(sorted(known), dtype=str)}, {"key": path.stem}
+        )
+    return known
+
+
+def _codes_file() -> Path:
+    key = _cache.data_key(_CACHE_VERSION, _borders_path())
+    return _cache.cache_path("border-codes", key, ".npz")
 
 
 @lru_cache(maxsize=1)
@@ -387,7 +413,7 @@ def _check_rule(caspian: str) -> CaspianRule:
 
 def _cache_file() -> Path:
     key = _cache.data_key(_CACHE_VERSION, _borders_path(), float(settings.territorial_sea_m))
-    return _cache.cache_path("zones", key, ".parquet")
+    return _cache.cache_path("zones", key, ".npz")
 
 
 def _zones() -> _Zones:
@@ -411,28 +437,47 @@ def _zones_cached(path: str, width_m: float) -> _Zones:
             for field in _ZONE_FIELDS
             for zone, geom in getattr(zones, field).items()
         ]
-        frame = gpd.GeoDataFrame(
-            {"field": [r[0] for r in rows], "zone": [r[1] for r in rows]},
-            geometry=[r[2] for r in rows],
-            crs="EPSG:4326",
-        )
-        _cache.save_frame(cache, frame, {"key": cache.stem})
+        blobs = [shapely.to_wkb(r[2]) for r in rows]
+        offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in blobs], out=offsets[1:])
+        arrays = {
+            "field": np.asarray([r[0] for r in rows], dtype=str),
+            "zone": np.asarray([r[1] for r in rows], dtype=str),
+            "wkb": np.frombuffer(b"".join(blobs), dtype=np.uint8),
+            "offsets": offsets,
+        }
+        _cache.save_arrays(cache, arrays, {"key": cache.stem})
     return zones
 
 
 def _read_zones(cache: Path) -> _Zones | None:
-    """Zones from the GeoParquet cache, or None (missing, stale or invalid: rebuilt)."""
-    frame = _cache.load_frame(cache, {"key": cache.stem})
-    if frame is None:
+    """Zones from the npz cache (WKB, no pandas), or None (missing, stale or invalid: rebuilt)."""
+    arrays = _cache.load_arrays(cache, {"key": cache.stem})
+    if arrays is None:
         return None
     fields: dict[str, dict[str, BaseGeometry]] = {f: {} for f in _ZONE_FIELDS}
-    ok = isinstance(frame, gpd.GeoDataFrame) and {"field", "zone"} <= set(frame.columns)
+    ok = {"field", "zone", "wkb", "offsets"} <= set(arrays)
     if ok:
-        for field, zone, geom in zip(frame["field"], frame["zone"], frame.geometry, strict=True):
-            if field not in fields or geom is None:
-                ok = False
-                break
-            fields[field][str(zone)] = geom
+        names, zones, offsets = arrays["field"], arrays["zone"], arrays["offsets"]
+        raw = arrays["wkb"].tobytes()
+        ok = (
+            names.shape == zones.shape == (len(offsets) - 1,)
+            and offsets[0] == 0
+            and offsets[-1] == len(raw)
+            and bool((np.diff(offsets) > 0).all())
+        )
+    if ok:
+        try:
+            for field, zone, a, b in zip(
+                names.tolist(), zones.tolist(), offsets[:-1], offsets[1:], strict=True
+            ):
+                geom = shapely.from_wkb(raw[a:b])
+                if field not in fields or geom is None:
+                    ok = False
+                    break
+                fields[field][str(zone)] = geom
+        except GEOSException:
+            ok = False
     if not ok or not all(fields[f] for f in ("seas", "airspace_open", "airspace_partitioned")):
         warnings.warn(
             f"ignoring inconsistent zone cache {cache}; rebuilding it",
@@ -441,6 +486,12 @@ def _read_zones(cache: Path) -> _Zones | None:
         )
         return None
     return _Zones(**fields)
+
+
+def _zone_geoms(caspian: CaspianRule) -> dict[str, BaseGeometry]:
+    """Airspace zone geometries by code (ISO3 or ``INTL``) under a Caspian rule, no frames."""
+    zones = _zones()
+    return zones.airspace_open if caspian == "open" else zones.airspace_partitioned
 
 
 def _build_zones(borders: gpd.GeoDataFrame, width_m: float) -> _Zones:
@@ -577,6 +628,9 @@ def load_sea_zones() -> gpd.GeoDataFrame:
         Indexed by sea name (``caspian``, ``black_sea_mediterranean``,
         ``baltic``, ``persian_gulf``), EPSG:4326.
     """
+    import geopandas as gpd
+    import pandas as pd
+
     zones = _zones()
     return gpd.GeoDataFrame(
         geometry=list(zones.seas.values()),
@@ -598,6 +652,9 @@ def load_territorial_seas(caspian: CaspianRule = "open") -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Indexed by ISO3, EPSG:4326; the belts of neighbours do not overlap.
     """
+    import geopandas as gpd
+    import pandas as pd
+
     rule = _check_rule(caspian)
     zones = _zones()
     belts = zones.belts_open if rule == "open" else zones.belts_partitioned
@@ -632,6 +689,9 @@ def load_airspace(caspian: CaspianRule = "open") -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=2)
 def _airspace(caspian: CaspianRule) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
     borders = load_borders()
     zones = _zones()
     geoms = zones.airspace_open if caspian == "open" else zones.airspace_partitioned
@@ -646,10 +706,10 @@ def _airspace(caspian: CaspianRule) -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=2)
 def _airspace_tree(caspian: CaspianRule) -> tuple[shapely.STRtree, NDArray[np.object_]]:
-    airspace = _airspace(caspian)
-    parts, index = shapely.get_parts(airspace.geometry.values, return_index=True)
+    geoms = _zone_geoms(caspian)  # the zones in load_airspace's order, without the frame
+    parts, index = shapely.get_parts(list(geoms.values()), return_index=True)
     shapely.prepare(parts)  # point-in-polygon tests on prepared parts are O(log n)
-    return shapely.STRtree(parts), airspace.index.to_numpy()[index]
+    return shapely.STRtree(parts), np.asarray(list(geoms), dtype=object)[index]
 
 
 def locate_airspace(

@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pyproj is imported on first use (a warm ground route never needs it)
     from numpy.typing import ArrayLike, NDArray
+    from pyproj import CRS, Geod, Transformer
+
+    #: The WGS84 ellipsoid every distance in corridor is measured on.
+    GEOD: Geod
 
 __all__ = [
     "GEOD",
@@ -28,8 +31,20 @@ __all__ = [
     "to_crs",
 ]
 
-#: The WGS84 ellipsoid every distance in corridor is measured on.
-GEOD = Geod(ellps="WGS84")
+
+@lru_cache(maxsize=1)
+def _geod() -> Geod:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+def __getattr__(name: str) -> object:
+    """``GEOD``, the WGS84 :class:`pyproj.Geod`, built on first access (PEP 562)."""
+    if name == "GEOD":
+        return _geod()
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def distance_km(
@@ -56,7 +71,7 @@ def distance_km(
         *(np.asarray(v, dtype=np.float64) for v in (lon1, lat1, lon2, lat2))
     )
     shape = x1.shape
-    _, _, dist_m = GEOD.inv(x1.ravel(), y1.ravel(), x2.ravel(), y2.ravel())
+    _, _, dist_m = _geod().inv(x1.ravel(), y1.ravel(), x2.ravel(), y2.ravel())
     return np.asarray(dist_m, dtype=np.float64).reshape(shape) / 1000.0
 
 
@@ -82,7 +97,7 @@ def geodesic_line(
         raise ValueError(msg)
     total_km = float(distance_km(lon1, lat1, lon2, lat2))
     n_inner = max(int(np.ceil(total_km / step_km)) - 1, 0)
-    inner = GEOD.npts(lon1, lat1, lon2, lat2, n_inner) if n_inner else []
+    inner = _geod().npts(lon1, lat1, lon2, lat2, n_inner) if n_inner else []
     coords = [(lon1, lat1), *inner, (lon2, lat2)]
     return shapely.LineString(coords)
 
@@ -100,7 +115,7 @@ def line_length_km(geom: BaseGeometry) -> float:
     float
         Length along the ellipsoid, each segment measured as a geodesic.
     """
-    return float(GEOD.geometry_length(geom)) / 1000.0
+    return float(_geod().geometry_length(geom)) / 1000.0
 
 
 @lru_cache(maxsize=256)
@@ -120,6 +135,8 @@ def aeqd_crs(lon: float, lat: float) -> CRS:
     -------
     pyproj.CRS
     """
+    from pyproj import CRS
+
     return CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m +no_defs")
 
 
@@ -137,11 +154,15 @@ def gnomonic_crs(lon: float, lat: float) -> CRS:
     -------
     pyproj.CRS
     """
+    from pyproj import CRS
+
     return CRS.from_proj4(f"+proj=gnom +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m +no_defs")
 
 
 @lru_cache(maxsize=256)
 def _transformer(src: CRS, dst: CRS) -> Transformer:
+    from pyproj import Transformer
+
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
@@ -160,6 +181,8 @@ def to_crs(geom: BaseGeometry, src: CRS | str, dst: CRS | str) -> BaseGeometry:
     BaseGeometry
         The geometry with transformed vertices (edges are not densified).
     """
+    from pyproj import CRS
+
     src_crs = src if isinstance(src, CRS) else CRS.from_user_input(src)
     dst_crs = dst if isinstance(dst, CRS) else CRS.from_user_input(dst)
     tr = _transformer(src_crs, dst_crs)

@@ -20,28 +20,28 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import logging
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 
-from corridor import _cache, _ground, borders, geo, settings
+from corridor import _cache, _ground, _netcache, borders, geo, settings
 from corridor._errors import DataError, RegionError, UnknownPlaceError
 from corridor._io import atomic_write_bytes
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas and geopandas are imported where frames are built (light warm runs)
     from collections.abc import Callable, Mapping
 
+    import geopandas as gpd
     import networkx as nx
+    import pandas as pd
     from numpy.typing import NDArray
 
 __all__ = [
@@ -73,7 +73,9 @@ CROSSING_BORDER_KM = 5.0
 #: Airports are joined to the nearest city of their country within this distance.
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
-_CACHE_VERSION = 6  # 5: sea lanes tagged with territorial seas; 6: dwell per traffic class
+#: 5: sea lanes tagged with territorial seas; 6: dwell per traffic class;
+#: 7: the npz holds the routing columns and ground tables (warm runs read no frames)
+_CACHE_VERSION = 7
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -108,6 +110,12 @@ class TransitNetwork:
         Edges are usable in both directions.
     countries
         Country and territory codes, in bit order of :attr:`edge_mask`.
+
+    Notes
+    -----
+    A network read from the disk cache loads ``nodes`` and ``edges`` on first
+    access (:mod:`corridor._netcache`); routing reads :attr:`cols` instead, so a
+    warm route never imports pandas.
     """
 
     nodes: gpd.GeoDataFrame
@@ -164,8 +172,19 @@ class TransitNetwork:
         return self._derived[key]  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
-        modes = self.edges["mode"].value_counts().to_dict()
-        return f"<TransitNetwork: {len(self.nodes)} nodes, {len(self.edges)} edges {modes}>"
+        counts = np.bincount(self.edge_mode, minlength=len(EDGE_MODES))
+        order = sorted((-int(c), i) for i, c in enumerate(counts) if c)  # as value_counts
+        modes = {EDGE_MODES[i]: -c for c, i in order}
+        n, m = len(self.node_ids), len(self.edge_u)
+        return f"<TransitNetwork: {n} nodes, {m} edges {modes}>"
+
+    @property
+    def cols(self) -> _netcache.Columns:
+        """Plain per-node and per-edge columns (ids, names, kinds, statuses, lines).
+
+        Read from the disk cache on a warm load, else derived once from the frames.
+        """
+        return self.derived("columns", _netcache.columns_from_frames)
 
     @cached_property
     def node_index(self) -> dict[str, int]:
@@ -222,6 +241,11 @@ class TransitNetwork:
             G.add_edge(row["u"], row["v"], **attrs)  # keys 0, 1, ... per node pair, as osmnx
             G.add_edge(row["v"], row["u"], **attrs)
         return G
+
+
+# a cached network's frames load on first access (the dataclass __init__ stores them)
+setattr(TransitNetwork, "nodes", _netcache.FrameSlot("nodes"))  # noqa: B010
+setattr(TransitNetwork, "edges", _netcache.FrameSlot("edges"))  # noqa: B010
 
 
 # --------------------------------------------------------------------------- GraphML
@@ -349,81 +373,42 @@ def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> TransitNe
             return cached
     net = _build(path)
     if settings.use_cache:
-        _write_cache(net, key)
+        _netcache.write_cache(net, key)
     return net
 
 
-_TUPLE_COLUMNS = ("countries", "territories")
-
-
-def _write_cache(net: TransitNetwork, key: str) -> None:
-    """Store the network as GeoParquet frames plus an npz of its arrays (never pickle)."""
-    edges = net.edges.copy()
-    for col in _TUPLE_COLUMNS:
-        edges[col] = [";".join(t) for t in edges[col]]
-    meta = {"key": key}
-    arrays = {name: getattr(net, name) for name in _ARRAY_NAMES}
-    arrays["countries"] = np.asarray(net.countries, dtype=str)
-    arrays["node_ids"] = np.asarray(net.node_ids, dtype=str)
-    _cache.save_frame(_cache.cache_path("network-nodes", key, ".parquet"), net.nodes, meta)
-    _cache.save_frame(_cache.cache_path("network-edges", key, ".parquet"), edges, meta)
-    _cache.save_arrays(_cache.cache_path("network-arrays", key, ".npz"), arrays, meta)
-
-
-_ARRAY_NAMES = ("edge_u", "edge_v", "edge_km", "edge_hours", "edge_mode", "edge_mask")
-
-
 def _read_cache(key: str, path: Path) -> TransitNetwork | None:
-    """Load a cached network, or None when any part is missing, stale or inconsistent."""
-    meta = {"key": key}
-    arrays = _cache.load_arrays(_cache.cache_path("network-arrays", key, ".npz"), meta)
-    nodes = _cache.load_frame(_cache.cache_path("network-nodes", key, ".parquet"), meta)
-    edges = _cache.load_frame(_cache.cache_path("network-edges", key, ".parquet"), meta)
-    if arrays is None or nodes is None or edges is None:
+    """Load a cached network from its arrays alone (frames on demand), or None to rebuild."""
+    got = _netcache.read_arrays(key)
+    if got is None:
         return None
-    if not isinstance(nodes, gpd.GeoDataFrame) or not isinstance(edges, gpd.GeoDataFrame):
-        return None
-    node_ids = tuple(str(n) for n in arrays["node_ids"])
-    m = len(edges)
-    consistent = (
-        tuple(str(n) for n in nodes.index) == node_ids
-        and all(arrays[name].shape == (m,) for name in _ARRAY_NAMES)
-        and set(_ARRAY_NAMES) | {"countries", "node_ids"} == set(arrays)
-        and all(c in edges.columns for c in _TUPLE_COLUMNS)
+    arrays = got.arrays
+    loader = _netcache.FrameLoader(
+        key, got.node_ids, len(arrays["edge_u"]), functools.partial(_rebuilt_frames, path)
     )
-    if consistent:
-        n = len(node_ids)
-        consistent = bool(
-            ((arrays["edge_u"] >= 0) & (arrays["edge_u"] < n)).all()
-            and ((arrays["edge_v"] >= 0) & (arrays["edge_v"] < n)).all()
-        )
-    if not consistent:
-        warnings.warn(
-            "ignoring inconsistent network cache (frames and arrays disagree); rebuilding it",
-            _cache.CacheWarning,
-            stacklevel=2,
-        )
-        return None
-    for col in _TUPLE_COLUMNS:
-        edges[col] = [tuple(s.split(";")) if s else () for s in edges[col]]
-    # the ground tables are small CSVs: re-read (and re-validate) them, never cache them
-    ground = _read_ground(path, nodes, edges)
     return TransitNetwork(
-        nodes=nodes,
-        edges=edges,
-        countries=tuple(str(c) for c in arrays["countries"]),
-        node_ids=node_ids,
+        nodes=cast("gpd.GeoDataFrame", loader),
+        edges=cast("gpd.GeoDataFrame", loader),
+        countries=got.countries,
+        node_ids=got.node_ids,
         edge_u=arrays["edge_u"],
         edge_v=arrays["edge_v"],
         edge_km=arrays["edge_km"],
         edge_hours=arrays["edge_hours"],
         edge_mode=arrays["edge_mode"],
         edge_mask=arrays["edge_mask"],
-        edge_dwell_fwd=_column(edges, "dwell_fwd"),
-        edge_dwell_back=_column(edges, "dwell_back"),
-        edge_dwell_class=_dwell_class_columns(edges),
-        ground=ground,
+        _derived={"columns": got.cols},
+        edge_dwell_fwd=arrays.get("edge_dwell_fwd"),
+        edge_dwell_back=arrays.get("edge_dwell_back"),
+        edge_dwell_class=got.dwell_class,
+        ground=got.ground,
     )
+
+
+def _rebuilt_frames(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Frames of a network rebuilt from its files (when the cached frames are unusable)."""
+    net = _build(path)
+    return net.nodes, net.edges
 
 
 #: Columns each network CSV needs (more may follow), for messages about unreadable files.
@@ -436,6 +421,8 @@ _CSV_COLUMNS = {
 
 
 def _why_unreadable(exc: Exception) -> str:
+    import pandas as pd
+
     if isinstance(exc, UnicodeDecodeError):
         return f"not UTF-8 text (byte {exc.start})"
     if isinstance(exc, pd.errors.EmptyDataError):
@@ -446,6 +433,8 @@ def _why_unreadable(exc: Exception) -> str:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except Exception as exc:
@@ -488,6 +477,8 @@ def _opt_float(value: str) -> float:
 
 
 def _node_frames(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     known = set(borders.load_borders().index)
     frames = []
     nodes = _read_csv(path / "nodes.csv")
@@ -621,6 +612,9 @@ def _parse_via(text: str, f: Path, row: int) -> list[tuple[float, float]]:
 def _edge_frames(
     path: Path, nodes: pd.DataFrame, speeds: Mapping[tuple[str, str, str], _ground.Speed]
 ) -> pd.DataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
     coords = {
         str(i): (float(x), float(y))
         for i, x, y in zip(nodes["id"], nodes["lon"], nodes["lat"], strict=True)
@@ -719,6 +713,8 @@ def _edge_record(
 
 def _transfers(nodes: gpd.GeoDataFrame) -> pd.DataFrame:
     """Airport-to-city transfer edges (nearest city of the same country within reach)."""
+    import pandas as pd
+
     cities = nodes[nodes["kind"] == "city"]
     rows = []
     for nid, r in nodes[nodes["kind"].isin(["airport", "airbase"])].iterrows():
@@ -824,6 +820,9 @@ def _runs(codes: NDArray[np.object_]) -> list[str]:
 
 
 def _build(path: Path) -> TransitNetwork:
+    import geopandas as gpd
+    import pandas as pd
+
     logger.info("loading transit network from %s", path)
     raw = _node_frames(path)
     _check_node_positions(raw, path)
@@ -968,6 +967,8 @@ def refined_network(net: TransitNetwork, refinement: Any) -> TransitNetwork:
         or a bridge is a closure like any other, never a silent fallback to the
         schematic leg.
     """
+    import geopandas as gpd
+
     new = refinement.edges
     if "id" in new.columns:
         new = new.set_index("id")
@@ -1044,27 +1045,16 @@ def find_place(text: str, network: TransitNetwork | None = None) -> Place:
     index = _place_index(net)
     key = _fold(raw)
     if key in index:
-        nid = index[key]
-        row = net.nodes.loc[nid]
-        return Place(
-            nid, str(row["name"]), row.geometry.x, row.geometry.y, nid, str(row["country"])
-        )
+        return _node_place(net, index[key])
     # a name's first words ("mozdok" -> "Mozdok Air Base"): taken when only one place has them
     starts = sorted({nid for name, nid in index.items() if name.startswith(key + " ")})
     if len(starts) == 1:
-        row = net.nodes.loc[starts[0]]
-        return Place(
-            starts[0],
-            str(row["name"]),
-            row.geometry.x,
-            row.geometry.y,
-            starts[0],
-            str(row["country"]),
-        )
+        return _node_place(net, starts[0])
     close = starts[:5] or [
         index[c] for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
     ]
-    names = sorted({str(net.nodes.loc[nid, "name"]) + f" ({nid})" for nid in close})
+    cols = net.cols
+    names = sorted({cols.node_name[net.node_index[nid]] + f" ({nid})" for nid in close})
     hint = (
         f"; did you mean: {', '.join(names)}"
         if names
@@ -1074,19 +1064,25 @@ def find_place(text: str, network: TransitNetwork | None = None) -> Place:
     raise UnknownPlaceError(msg)
 
 
+def _node_place(net: TransitNetwork, nid: str) -> Place:
+    cols, i = net.cols, net.node_index[nid]
+    lon, lat = float(cols.node_lon[i]), float(cols.node_lat[i])
+    return Place(nid, cols.node_name[i], lon, lat, nid, cols.node_country[i])
+
+
 def _place_index(net: TransitNetwork) -> dict[str, str]:
     return net.derived("place_index", _build_place_index)
 
 
 def _build_place_index(net: TransitNetwork) -> dict[str, str]:
     index: dict[str, str] = {}
-    nodes = net.nodes
+    cols = net.cols
     # lowest priority first: names, then IATA, ICAO, ids (ids always win)
-    ids = nodes.index.tolist()  # plain lists: iterating Arrow-backed columns is slow
-    for nid, name in zip(ids, nodes["name"].tolist(), strict=True):
+    ids = net.node_ids
+    for nid, name in zip(ids, cols.node_name, strict=True):
         index.setdefault(_fold(str(name)), str(nid))
-    for column in ("iata", "icao"):
-        for nid, code in zip(ids, nodes[column].tolist(), strict=True):
+    for codes in (cols.node_iata, cols.node_icao):
+        for nid, code in zip(ids, codes, strict=True):
             if str(code).strip():
                 index[_fold(str(code))] = str(nid)
     for nid in ids:

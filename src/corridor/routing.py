@@ -295,7 +295,7 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     edge_status, node_status = statuses(net, scen)
     status = edge_status
     closed_ids = scen.closed_edges
-    edge_ids = net.edges.index.to_numpy()
+    edge_ids = np.asarray(net.cols.edge_ids, dtype=object)
     for mode_idx, mode in enumerate(EDGE_MODES):
         sel = net.edge_mode == mode_idx
         if mode not in allowed_modes or not sel.any():
@@ -315,7 +315,9 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         usable &= ~np.isin(edge_ids, list(closed_ids))
     closed_nodes = set(scen.closed_nodes) | set(ctx.extra_closed_nodes) | set(ctx.banned_nodes)
     closed_nodes -= set(ctx.extra_open)
-    node_status_closed = set(net.nodes.index[node_status != "open"]) - set(ctx.extra_open)
+    node_status_closed = {
+        n for n, s in zip(net.node_ids, node_status, strict=True) if s != "open"
+    } - set(ctx.extra_open)
     closed_nodes |= node_status_closed
     if closed_nodes:
         bad = np.array([n in closed_nodes for n in net.node_ids])
@@ -323,7 +325,7 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # conditional penalty: once per crossing/port touching a conditional state (half per side)
     penalty = np.zeros(n_edges)
     if scen.objective == "hours":
-        kinds = net.nodes["kind"].to_numpy()
+        kinds = np.asarray(net.cols.node_kind, dtype=object)
         gate = np.isin(kinds, ["crossing", "port"])
         touches_gate = gate[net.edge_u] | gate[net.edge_v]
         penalty = np.where((cond_bits != 0) & touches_gate, scen.conditional_delay_h / 2, 0.0)
@@ -342,11 +344,11 @@ def statuses(net: TransitNetwork, scenario: Scenario) -> tuple[np.ndarray, np.nd
     key = f"statuses:{day}:{scenario.traffic}"
 
     def build(n: TransitNetwork) -> tuple[np.ndarray, np.ndarray]:
-        g = n.ground
+        g, cols = n.ground, n.cols
         out = []
-        for frame in (n.edges, n.nodes):
-            current = frame["status"].to_numpy(dtype=object).copy()
-            for i, element in enumerate(frame.index):
+        for ids, status in ((cols.edge_ids, cols.edge_status), (n.node_ids, cols.node_status)):
+            current = np.array(status, dtype=object)
+            for i, element in enumerate(ids):
                 if element in g.history:
                     current[i] = g.status_on(str(element), day, scenario.traffic, current[i])
             out.append(current)
@@ -517,14 +519,15 @@ def _snap(ctx: _Context, place: Place) -> tuple[int, float] | None:
     net = ctx.net
     if place.node is not None:
         return net.node_index[place.node], 0.0
-    nodes = net.nodes[net.nodes["kind"].isin(["city", "port", "airport", "airbase"])]
-    d = geo.distance_km(
-        place.lon, place.lat, nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()
+    cols = net.cols
+    sel = np.flatnonzero(
+        np.isin(np.asarray(cols.node_kind, dtype=object), ["city", "port", "airport", "airbase"])
     )
+    d = geo.distance_km(place.lon, place.lat, cols.node_lon[sel], cols.node_lat[sel])
     j = int(np.argmin(d))
     if d[j] > SNAP_MAX_KM:
         return None
-    return net.node_index[str(nodes.index[j])], float(d[j])
+    return int(sel[j]), float(d[j])
 
 
 def _ground_modes(ctx: _Context) -> bool:
@@ -592,7 +595,7 @@ def _build_layered(net: TransitNetwork) -> _Layered:
     u, v = net.edge_u + layer * n, net.edge_v + layer * n
     rows, cols, tags = [u, v], [v, u], [idx, idx]
     costs: dict[str, list[np.ndarray]] = {o: [np.zeros(2 * len(idx))] for o in OBJECTIVES}
-    kinds = net.nodes["kind"].to_numpy()
+    kinds = np.asarray(net.cols.node_kind, dtype=object)
     hubs = np.flatnonzero(np.isin(kinds, ["city", "port"]))
     for pair, hours in SWITCH_HOURS.items():
         la, lb = sorted(pair)
@@ -709,26 +712,18 @@ def _tables(net: TransitNetwork) -> _Tables:
 
 
 def _build_tables(net: TransitNetwork) -> _Tables:
-    nodes, edges = net.nodes, net.edges
-    ids = [str(k) for k in nodes.index.tolist()]  # plain lists: iterating pandas is slow
-
-    def column(name: str) -> dict[str, str]:
-        return dict(zip(ids, map(str, nodes[name].tolist()), strict=True))
-
-    geoms = nodes.geometry.to_numpy()
-    lines = edges.geometry.to_numpy()
-    coords = shapely.get_coordinates(lines)
-    cuts = np.cumsum(shapely.get_num_coordinates(lines))[:-1]
+    cols, ids = net.cols, net.node_ids
+    cuts = cols.edge_offsets[1:-1]
     return _Tables(
-        kind=column("kind"),
-        country=column("country"),
-        country_b=column("country_b"),
-        xy=dict(zip(ids, zip(shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist(),
-                             strict=True), strict=True)),
-        edge_id=tuple(str(e) for e in edges.index.tolist()),
-        edge_u=tuple(str(u) for u in edges["u"].tolist()),
-        edge_countries=tuple(tuple(c) for c in edges["countries"].tolist()),
-        edge_coords=tuple(tuple(map(tuple, c.tolist())) for c in np.split(coords, cuts)),
+        kind=dict(zip(ids, cols.node_kind, strict=True)),
+        country=dict(zip(ids, cols.node_country, strict=True)),
+        country_b=dict(zip(ids, cols.node_country_b, strict=True)),
+        xy=dict(zip(ids, zip(cols.node_lon.tolist(), cols.node_lat.tolist(), strict=True),
+                    strict=True)),
+        edge_id=cols.edge_ids,
+        edge_u=tuple(ids[u] for u in net.edge_u.tolist()),
+        edge_countries=cols.edge_countries,
+        edge_coords=tuple(tuple(map(tuple, c.tolist())) for c in np.split(cols.edge_xy, cuts)),
     )  # fmt: skip
 
 
@@ -854,26 +849,26 @@ def _airport_table(net: TransitNetwork) -> _AirportTable:
 
 
 def _build_airport_table(net: TransitNetwork) -> _AirportTable:
-    nodes = net.nodes
-    airports = nodes[nodes["kind"].isin(["airport", "airbase"])]
-    ids = tuple(str(i) for i in airports.index)
+    cols, node_ids = net.cols, net.node_ids
+    sel = [i for i, k in enumerate(cols.node_kind) if k in ("airport", "airbase")]
+    ids = tuple(node_ids[i] for i in sel)
+    lon, lat = cols.node_lon[sel], cols.node_lat[sel]
     places = {
-        i: Place(i, str(n), g.x, g.y, i, str(c))
-        for i, n, g, c in zip(
-            ids, airports["name"], airports.geometry, airports["country"], strict=True
-        )
+        nid: Place(nid, cols.node_name[i], x, y, nid, cols.node_country[i])
+        for nid, i, x, y in zip(ids, sel, lon.tolist(), lat.tolist(), strict=True)
     }
-    transfers = net.edges[net.edges["mode"] == "transfer"]
+    transfers = np.flatnonzero(net.edge_mode == EDGE_MODES.index("transfer"))
     serving: dict[str, list[str]] = {}
-    for u, v in zip(transfers["u"], transfers["v"], strict=True):
+    for e in transfers.tolist():
+        u, v = node_ids[net.edge_u[e]], node_ids[net.edge_v[e]]
         if u in places:
-            serving.setdefault(str(v), []).append(str(u))
+            serving.setdefault(v, []).append(u)
     return _AirportTable(
         ids,
-        airports.geometry.x.to_numpy(),
-        airports.geometry.y.to_numpy(),
+        lon,
+        lat,
         places,
-        {i: float(r) for i, r in zip(ids, airports["runway_m"], strict=True)},
+        {nid: float(cols.node_runway_m[i]) for nid, i in zip(ids, sel, strict=True)},
         {k: tuple(v) for k, v in serving.items()},
     )
 
@@ -920,14 +915,12 @@ def _cached_air(
 
 def _air_closed(ctx: _Context) -> set[str]:
     hostile = {
-        c
-        for c in borders.load_borders().index
-        if ctx.stance(str(c), "overflight") == Stance.HOSTILE
+        c for c in borders._known_codes() if ctx.stance(str(c), "overflight") == Stance.HOSTILE
     }
     extra = {c for c in ctx.scenario.closed_airspace if c not in ctx.extra_open}
-    return (
-        hostile | extra | {c for c in ctx.extra_hostile if c in borders.load_borders().index}
-    ) - set(ctx.own)
+    return (hostile | extra | {c for c in ctx.extra_hostile if c in borders._known_codes()}) - set(
+        ctx.own
+    )
 
 
 def _air_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
@@ -935,7 +928,7 @@ def _air_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
         return None
     closed = _air_closed(ctx)
     no_landing = {
-        c for c in borders.load_borders().index if ctx.stance(str(c), "landing") == Stance.HOSTILE
+        c for c in borders._known_codes() if ctx.stance(str(c), "landing") == Stance.HOSTILE
     } - set(ctx.own)
     # The own-country exemption covers the flight's own ends, never an intermediate stop.
     no_stop = no_landing | {
@@ -970,7 +963,7 @@ def _air_to_route(ctx: _Context, go: Place, gd: Place, air: airspace.AirRoute) -
     legs: list[Leg] = []
     if ctx.orig.node != go.node:
         legs.append(_transfer_leg(ctx, ctx.orig, go))
-    known = borders.load_borders().index
+    known = borders._known_codes()
     cond = tuple(
         sorted(
             c
@@ -1083,7 +1076,7 @@ def _blocking_states(ctx: _Context) -> list[str]:
     hostile |= set(ctx.scenario.closed_airspace) - set(ctx.own)
     near: set[str] = set()
     for place in (ctx.dest, ctx.orig):
-        if place.country and place.country in borders.load_borders().index:
+        if place.country and place.country in borders._known_codes():
             near |= borders.neighbours(place.country)
     first = sorted(hostile & near)
     return first + sorted(hostile - near)
@@ -1091,12 +1084,15 @@ def _blocking_states(ctx: _Context) -> list[str]:
 
 def _why_not(ctx: _Context) -> WhyNot:
     blocking = _blocking_states(ctx)
-    nodes = ctx.net.nodes
+    cols, at = ctx.net.cols, ctx.net.node_index
+    closed_now = {
+        n for n, s in zip(ctx.net.node_ids, cols.node_status, strict=True) if s == "closed"
+    }
     closed_facilities = sorted(
         n
-        for n in ctx.scenario.closed_nodes | set(nodes.index[nodes["status"] == "closed"])
-        if ctx.net.nodes.at[n, "kind"] == "crossing"
-        and {ctx.net.nodes.at[n, "country"], ctx.net.nodes.at[n, "country_b"]} & set(ctx.own)
+        for n in ctx.scenario.closed_nodes | closed_now
+        if cols.node_kind[at[n]] == "crossing"
+        and {cols.node_country[at[n]], cols.node_country_b[at[n]]} & set(ctx.own)
     )  # fmt: skip
     candidates = blocking[:10] + closed_facilities[:4]
     restore: list[tuple[str, ...]] = []
@@ -1117,7 +1113,7 @@ def _why_not(ctx: _Context) -> WhyNot:
             break
     near = (
         [c for c in blocking if ctx.dest.country and c in borders.neighbours(ctx.dest.country)]
-        if ctx.dest.country in borders.load_borders().index
+        if ctx.dest.country in borders._known_codes()
         else []
     )
     if near and len(near) == len(borders.neighbours(str(ctx.dest.country))):

@@ -209,7 +209,7 @@ def _where(source: str | None, key: str) -> str:
 
 
 def _known_codes() -> list[str]:
-    return sorted(set(borders.load_borders().index) | set(TERRITORIES))
+    return sorted(borders._known_codes() | set(TERRITORIES))  # codes only: no polygons read
 
 
 def _code(value: Any, source: str | None, key: str) -> str:
@@ -756,7 +756,7 @@ def check_scenario(scenario: Scenario, network: Any, *, roads: Any = None) -> No
 
     check_places(scenario, lambda p: find_place(p, network))
     _unknown_ids(scenario, "closed_nodes", scenario.closed_nodes, network.node_ids, "node")
-    edge_ids = (str(e) for e in network.edges.index)
+    edge_ids = network.cols.edge_ids  # plain columns: no frames (light warm routes)
     _unknown_ids(scenario, "closed_edges", scenario.closed_edges, edge_ids, "edge")
     if roads is None and (scenario.closed_osm_nodes or scenario.closed_osm_ways):
         msg = (
