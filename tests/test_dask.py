@@ -167,3 +167,28 @@ def test_cli_dask_errors_are_bad_input(
     monkeypatch.setitem(sys.modules, "distributed", None)
     code, err = _code([*args, "--countries", "GEO", "--dask", "local"], capsys)
     assert code == 2 and "corridor[dask]" in err
+
+
+def test_cli_out_dir_writes_partitions_equal_to_the_in_process_table(
+    threads: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from corridor import _dask
+
+    monkeypatch.setattr(_dask, "RANGE", 3)  # 16 combinations -> 6 partitions
+    args = ["sweep", "--from", "vladikavkaz", "--from", "moscow", "--to", "yerevan"]
+    args += ["--mode", "ground"]
+    args += ["--countries", ",".join(STATES)]
+    expected = analysis.sweep(GROUND, STATES)
+    for name, extra in (("here", []), ("dask", ["--dask", threads])):
+        folder = tmp_path / name
+        code, err = _code([*args, "--out-dir", str(folder), *extra], capsys)
+        assert code == 0, err
+        parts = sorted(folder.glob("part-*.parquet"))
+        assert len(parts) == (1 if name == "here" else 6)
+        got = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        pd.testing.assert_frame_equal(got, expected)
+    code, err = _code([*args, "--out-dir", str(tmp_path / "x"), "--out", "t.csv"], capsys)
+    assert code == 2 and "not both" in err

@@ -23,13 +23,16 @@ import logging
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from corridor import __version__, settings
 from corridor._cliopts import FiniteFloat, NegativeNumberCommand, OutputFile, OutputFolder
-from corridor._errors import CorridorError, DataError, NoRouteError, OutputError
+from corridor._errors import CorridorError, DataError, NoRouteError, OutputError, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -588,6 +591,12 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
     help="States to combine (<= 20; <= 24 with --dask).",
 )
 @click.option("--out", type=OutputFile(), help="Write the table (.csv or .parquet).")
+@click.option(
+    "--out-dir",
+    type=OutputFolder(),
+    help="Stream the table into FOLDER as Parquet partitions (part-NNNNN.parquet, one per "
+    "combination range; with --dask the workers write them). Read with pandas.read_parquet.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the ranked summary as JSON.")
 @click.option(
     "--top", type=click.IntRange(1, 10_000), default=15, show_default=True, help="Rows to print."
@@ -596,6 +605,7 @@ def whatif(as_json: bool, map_path: Path | None, **options: Any) -> None:
 def sweep(
     countries: str,
     out: Path | None,
+    out_dir: Path | None,
     as_json: bool,
     top: int,
     dask: str | None,
@@ -607,6 +617,9 @@ def sweep(
 
     run: dict[str, Any] = {"dask": dask, "workers": workers}
     states = _csv_codes((countries,), "--countries")
+    if out is not None and out_dir is not None:
+        msg = "give --out (one file) or --out-dir (a folder of Parquet partitions), not both"
+        raise _Failure(ScenarioError(msg))
     try:
         base = _build_scenario(**options)
         total = 1 << len(set(states))
@@ -615,14 +628,15 @@ def sweep(
 
             with Progress(transient=True) as bar:
                 task = bar.add_task(f"sweeping {total} combinations", total=total)
-                table = analysis.sweep(
+                table = _sweep_table(
                     base,
                     states,
+                    out_dir,
                     progress=lambda d, t: bar.update(task, completed=d, total=t),
                     **run,
                 )
         else:
-            table = analysis.sweep(base, states, **run)
+            table = _sweep_table(base, states, out_dir, **run)
     except CorridorError as exc:
         raise _Failure(exc) from None
     summary = analysis.sweep_summary(table)
@@ -645,6 +659,29 @@ def sweep(
         click.echo(text)
         if out is not None:
             click.echo(f"wrote {out}")
+        if out_dir is not None:
+            n_parts = len(list(out_dir.glob("part-*.parquet")))
+            click.echo(f"wrote {out_dir} ({n_parts} Parquet partition(s), {len(table):,} rows)")
+
+
+def _sweep_table(base: Any, states: list[str], out_dir: Path | None, **run: Any) -> pd.DataFrame:
+    """Run the sweep; with ``out_dir`` stream it there as partitions, then read it back."""
+    from corridor import analysis
+
+    if out_dir is None:
+        return analysis.sweep(base, states, **run)
+    import pandas as pd
+
+    if run.get("dask") is None:  # in process: one streamed partition with row groups
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for old in out_dir.glob("part-*.parquet"):
+            old.unlink()
+        analysis.sweep_to_parquet(base, states, out_dir / "part-00000.parquet", **run)
+    else:
+        analysis.sweep_to_parquet(base, states, out_dir, **run)
+    columns = ["closed", "n_closed", "origin", "destination", "km", "feasible"]
+    parts = sorted(out_dir.glob("part-*.parquet"))
+    return pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
 
 
 @cli.command()
