@@ -272,6 +272,8 @@ def _out_cases() -> list[Case]:
         "read-only-fs": "/sys/corridor-demo",
     }.items():
         cases.append(C(f"out-demo-{target}", ["demo", "--out", path], _files_setup, code=4))
+        sweep_dir = [*SWEEP, "--out-dir", path]
+        cases.append(C(f"out-sweep-dir-{target}", sweep_dir, _files_setup, code=4))
     fetch = ["osm", "fetch", "--bbox", "44.5,42.6,44.8,43.1", "--out"]
     for target, path in {
         "proc": "/proc/x.graphml",
@@ -401,6 +403,7 @@ CASES: list[Case] = [
     C("sweep-countries-unknown", [*SWEEP[:-1], "GEO,XXX"]),
     C("sweep-countries-too-many", [*SWEEP[:-1], TOO_MANY]),
     C("sweep-top-zero", [*SWEEP, "--top", "0"]),
+    C("sweep-out-and-out-dir", [*SWEEP, "--out", "t.csv", "--out-dir", "t"], expect="not both"),
     C("sweep-range-nan", [*SWEEP, "--range-km", "nan"]),
     C("where-negative-outside", ["where", "-33.9,18.4"], expect="outside the modelled region"),
     C("where-dashdash-outside", ["where", "--", "-33.9,18.4"], expect="outside the modelled region"),
