@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from corridor._cliopts import FiniteFloat, OutputFile
-
-if TYPE_CHECKING:
-    pass
-
 from corridor.osm._build import _cache_path
 from corridor.osm._common import NETWORKS, Weight
 from corridor.osm._graph import RoadGraph

@@ -5,15 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from corridor._errors import (
     CorridorError,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 logger = logging.getLogger("corridor")
 
