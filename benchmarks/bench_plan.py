@@ -33,7 +33,7 @@ def main() -> None:
         scen = load_scenario(name)
         times = []
         for _ in range(3):
-            routing._cached_air.cache_clear()
+            routing._air._cached_air.cache_clear()
             t0 = time.perf_counter()
             result = routing.plan(scen, network=net)
             times.append(time.perf_counter() - t0)
@@ -58,14 +58,14 @@ def main() -> None:
     arr_km = []
     for o, d in pairs:
         ctx = routing._context(net, scen, network.find_place(o, net), network.find_place(d, net))
-        route = routing._ground_route(ctx)
+        route = routing._ground_search._ground_route(ctx)
         arr_km.append(route.km if route else np.nan)
     t_arr = time.perf_counter() - t0
     t0 = time.perf_counter()
     nx_km = []
     for o, d in pairs:
         ctx = routing._context(net, scen, network.find_place(o, net), network.find_place(d, net))
-        usable, _, _ = routing._ground_masks(ctx)
+        usable, _, _ = routing._state._ground_masks(ctx)
         keep = set(net.edges.index[usable])
         sub = G.edge_subgraph(
             [(u, v, k) for u, v, k, i in G.edges(keys=True, data="id") if i in keep]

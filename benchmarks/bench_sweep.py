@@ -35,7 +35,8 @@ from typing import Any
 import pandas as pd
 
 from corridor import airspace, analysis, geo, network, routing
-from corridor.routing import Route, _best_route, _context
+from corridor.routing import Route, _context
+from corridor.routing._search import _best_route
 from corridor.scenario import load_scenario
 
 #: The 14 closable states of the default air graph other than the pairs' own (RUS, ARM).
@@ -186,13 +187,13 @@ def main() -> None:
     total = 1 << len(STATES)
 
     old_states = STATES[:12] if args.quick else STATES
-    routing._cached_air.cache_clear()
+    routing._air._cached_air.cache_clear()
     t0 = time.perf_counter()
     old = old_sweep(base, old_states, net)
     t_old = time.perf_counter() - t0
     us_old = t_old / (1 << len(old_states)) * 1e6
 
-    routing._cached_air.cache_clear()
+    routing._air._cached_air.cache_clear()
     t0 = time.perf_counter()
     table = analysis.sweep(base, STATES, network=net)
     t_new = time.perf_counter() - t0
@@ -255,7 +256,7 @@ def _bench_dask(base: Any, net: Any, table: pd.DataFrame) -> None:
         print("dask: distributed not installed, skipped")
         return
     big = STATES + MORE[:4]  # 2^18
-    routing._cached_air.cache_clear()
+    routing._air._cached_air.cache_clear()
     t0 = time.perf_counter()
     local = analysis.sweep(base, big, network=net)
     t_local = time.perf_counter() - t0

@@ -306,9 +306,9 @@ def test_refine_validates_its_input(roads: osm.RoadGraph) -> None:
 def test_pbf_builder_matches_osmnx_on_the_fixture(roads: osm.RoadGraph) -> None:
     # GDAL's OSM driver reads .osm XML too: the .osm.pbf code path on the same data
     table = dict(osm.SPEEDS_KPH)
-    G = osm._load_graph(PASS, "pbf", table, frozenset(table), False)
-    ogr = osm._road_graph(
-        osm._arrays_from_graph(G), source=PASS, loader=lambda: G, from_cache=False
+    G = osm._io._load_graph(PASS, "pbf", table, frozenset(table), False)
+    ogr = osm._build._road_graph(
+        osm._build._arrays_from_graph(G), source=PASS, loader=lambda: G, from_cache=False
     )
     assert ogr.n_nodes == roads.n_nodes and ogr.n_edges == roads.n_edges
     assert {PASS_NODE, CROSSING_NODE} <= set(ogr.node_ids.tolist())
@@ -461,7 +461,7 @@ def test_fetch_rejects_bad_areas_and_networks() -> None:
 
 def test_corridor_buffer_is_metric() -> None:
     leg = shapely.LineString([(44.68, 43.02), (44.64, 42.66)])  # Vladikavkaz - Stepantsminda
-    polygon, text = osm._area_polygon(leg, 5.0)
+    polygon, text = osm._io._area_polygon(leg, 5.0)
     assert text.startswith("LINESTRING")
     mid = leg.interpolate(0.5, normalized=True)
     for dist_km, inside in ((4.9, True), (5.1, False)):
@@ -471,8 +471,8 @@ def test_corridor_buffer_is_metric() -> None:
 
 def test_fetch_pipeline_and_cache_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fetch with the download stubbed by the fixture: GraphML cache with the query, reused."""
-    monkeypatch.setattr(osm, "_check_online", lambda url, timeout_s: None)
-    monkeypatch.setattr(osm, "_download", lambda *a, **k: osm._graph_from_xml(PASS))
+    monkeypatch.setattr(osm._io, "_check_online", lambda url, timeout_s: None)
+    monkeypatch.setattr(osm._io, "_download", lambda *a, **k: osm._build._graph_from_xml(PASS))
     leg = shapely.LineString([NORTH, SOUTH])
     first = osm.fetch_roads(leg, network="trunk/primary/secondary", buffer_km=3)
     assert first.source is not None and not first.from_cache
@@ -486,7 +486,7 @@ def test_fetch_pipeline_and_cache_offline(monkeypatch: pytest.MonkeyPatch) -> No
     def fail(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the cache should have been used")
 
-    monkeypatch.setattr(osm, "_download", fail)
+    monkeypatch.setattr(osm._io, "_download", fail)
     again = osm.fetch_roads(leg, network="trunk/primary/secondary", buffer_km=3)
     assert again.from_cache and again.source == first.source
     assert again.G.graph["corridor_query"] == query

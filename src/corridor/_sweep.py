@@ -8,7 +8,7 @@ More closures can only remove options, so for a set ``C`` and a state ``k`` in i
   is still the best route with ``C``.
 
 The first ``k`` (in code order) that decides settles the set; only the sets no ``k``
-decides are searched with :func:`corridor.routing._best_route`. Each distinct route is
+decides are searched with :func:`corridor.routing._search._best_route`. Each distinct route is
 stored once, with a bitmask of the states whose closure cannot touch it (computed once
 per route: one projection of each air leg, one mask test per ground edge), so the
 lattice walk is integer arithmetic over numpy arrays, one level at a time. Results are
@@ -34,7 +34,8 @@ import pandas as pd
 from corridor import airspace, borders, geo
 from corridor._errors import ScenarioError
 from corridor.network import Place, TransitNetwork, find_place
-from corridor.routing import Route, _best_route, _context
+from corridor.routing import Route, _context
+from corridor.routing._search import _best_route
 from corridor.scenario import LEG_STANCE_MODE, STANCE_MODES, Scenario, Stance, check_scenario
 
 if TYPE_CHECKING:

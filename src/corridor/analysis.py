@@ -22,16 +22,9 @@ from corridor import borders
 from corridor._checks import finite_number
 from corridor._errors import ScenarioError
 from corridor.network import TransitNetwork, find_place, load_network
-from corridor.routing import (
-    Plan,
-    Route,
-    WhyNot,
-    _best_route,
-    _Context,
-    _context,
-    _ground_masks,
-    plan,
-)
+from corridor.routing import Plan, Route, WhyNot, _context, plan
+from corridor.routing._search import _best_route
+from corridor.routing._state import _Context, _ground_masks
 from corridor.scenario import Scenario, check_scenario
 
 __all__ = [

@@ -1,0 +1,340 @@
+"""Ground, sea and transfer search on the layered CSR form of the network."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from scipy.sparse.csgraph import dijkstra
+
+from corridor import geo
+from corridor.network import EDGE_MODES, Place, TransitNetwork
+from corridor.routing._state import _back_weights, _Context, _ground_masks, _weights
+from corridor.routing._types import _GROUND_MODES, SNAP_MAX_KM, Leg, Route
+from corridor.scenario import OBJECTIVES, Stance
+
+
+def _snap(ctx: _Context, place: Place) -> tuple[int, float] | None:
+    """Network node serving a place, and the connector length (0 for a node)."""
+    net = ctx.net
+    if place.node is not None:
+        return net.node_index[place.node], 0.0
+    cols = net.cols
+    sel = np.flatnonzero(
+        np.isin(np.asarray(cols.node_kind, dtype=object), ["city", "port", "airport", "airbase"])
+    )
+    d = geo.distance_km(place.lon, place.lat, cols.node_lon[sel], cols.node_lat[sel])
+    j = int(np.argmin(d))
+    if d[j] > SNAP_MAX_KM:
+        return None
+    return int(sel[j]), float(d[j])
+
+
+def _ground_modes(ctx: _Context) -> bool:
+    return bool(set(ctx.scenario.modes) & set(_GROUND_MODES))
+
+
+def _ground_route(ctx: _Context) -> Route | None:
+    if not _ground_modes(ctx):
+        return None
+    so, sd = _snap(ctx, ctx.orig), _snap(ctx, ctx.dest)
+    if so is None or sd is None:
+        return None
+    usable, penalty, cond_bits = _ground_masks(ctx)
+    weights = _weights(ctx, penalty)
+    path = _shortest(ctx, usable, weights, so[0], sd[0])
+    if path is None:
+        return None
+    legs = _legs_from_edges(ctx, path, cond_bits, penalty)
+    # A ground route made only of transfers is no route.
+    if not any(leg.mode != "transfer" for leg in legs) and so[0] != sd[0]:
+        return None
+    return Route(ctx.orig.label, ctx.dest.label, tuple(legs))
+
+
+#: Search layers: a consignment on the road, on the rails or on the water.
+_LAYER = {"road": 0, "transfer": 0, "rail": 1, "sea": 2, "ferry": 2, "waterway": 2}
+
+
+_LAYER_NAMES = ("road", "rail", "water")
+
+
+#: Hours to move a load between layers at a city or port (transloading, port handling).
+SWITCH_HOURS = {frozenset({0, 1}): 6.0, frozenset({0, 2}): 12.0, frozenset({1, 2}): 12.0}
+
+
+#: With the ``km`` objective, a change of mode costs as much as this many km (it adds no km).
+SWITCH_KM_EQUIVALENT = 25.0
+
+
+Step = tuple[
+    str, int, int, int
+]  # ("edge", edge index, 0, 0) or ("switch", node, from layer, to layer)
+
+
+@dataclass(frozen=True)
+class _Layered:
+    """Every possible entry of the layered search graph, sorted by (row, column) once.
+
+    Entries are both directions of every edge in its layer, then the mode switches at
+    cities and ports; a search keeps the usable ones (a boolean take, already sorted)
+    instead of rebuilding and lexsorting the matrix.
+    """
+
+    rows: np.ndarray
+    cols: np.ndarray
+    tags: np.ndarray  # edge index, or -1 - switch code
+    edge: np.ndarray  # edge index of an edge entry (0 for switches)
+    is_edge: np.ndarray
+    forward: np.ndarray  # True for an edge entry travelled u to v (and for switches)
+    group: np.ndarray  # equal for entries with the same (row, column)
+    switch_cost: dict[str, np.ndarray]  # per objective: cost of each switch entry (0 for edges)
+
+
+def _layered(net: TransitNetwork) -> _Layered:
+    return net.derived("layered_search_graph", _build_layered)
+
+
+def _build_layered(net: TransitNetwork) -> _Layered:
+    n = len(net.node_ids)
+    idx = np.arange(len(net.edge_u), dtype=np.int64)
+    layer = np.array([_LAYER[EDGE_MODES[m]] for m in net.edge_mode], dtype=np.int64)
+    u, v = net.edge_u + layer * n, net.edge_v + layer * n
+    rows, cols, tags = [u, v], [v, u], [idx, idx]
+    costs: dict[str, list[np.ndarray]] = {o: [np.zeros(2 * len(idx))] for o in OBJECTIVES}
+    kinds = np.asarray(net.cols.node_kind, dtype=object)
+    hubs = np.flatnonzero(np.isin(kinds, ["city", "port"]))
+    for pair, hours in SWITCH_HOURS.items():
+        la, lb = sorted(pair)
+        code = -1 - (la * 3 + lb)
+        for a_layer, b_layer in ((la, lb), (lb, la)):
+            rows.append(hubs + a_layer * n)
+            cols.append(hubs + b_layer * n)
+            tags.append(np.full(len(hubs), code))
+            for objective in OBJECTIVES:
+                cost = {"km": SWITCH_KM_EQUIVALENT, "hours": hours}.get(objective, 1.0)
+                costs[objective].append(np.full(len(hubs), cost))
+    r, c, t = np.concatenate(rows), np.concatenate(cols), np.concatenate(tags)
+    forward = np.ones(len(r), dtype=bool)
+    forward[len(idx) : 2 * len(idx)] = False
+    order = np.lexsort((c, r))  # stable: parallel entries keep their original order
+    r, c, t, forward = r[order], c[order], t[order], forward[order]
+    key = r * (3 * n) + c
+    group = np.cumsum(np.r_[0, (key[1:] != key[:-1]).astype(np.int64)])
+    is_edge = t >= 0
+    return _Layered(
+        rows=r,
+        cols=c,
+        tags=t,
+        edge=np.where(is_edge, t, 0),
+        is_edge=is_edge,
+        forward=forward,
+        group=group,
+        switch_cost={o: np.concatenate(v)[order] for o, v in costs.items()},
+    )
+
+
+def _shortest(
+    ctx: _Context, usable: np.ndarray, weights: np.ndarray, src: int, dst: int
+) -> list[Step] | None:
+    """Cheapest path from node src to node dst, switching modes only at cities and ports.
+
+    The search runs on a layered graph (road, rail, water copies of every node) so a
+    change of mode is a costed step, not a free hop.
+    """
+    from scipy.sparse import csr_matrix
+
+    net = ctx.net
+    if src == dst:
+        return []
+    n = len(net.node_ids)
+    lay = _layered(net)
+    # entries whose edge is usable (switches always are), already in (row, col) order
+    ok = np.ones(len(lay.rows), dtype=bool)
+    ok[lay.is_edge] = usable[lay.edge[lay.is_edge]]
+    sel = np.flatnonzero(ok)
+    val = lay.switch_cost[ctx.scenario.objective][sel]
+    edge_sel = lay.is_edge[sel]
+    entry = sel[edge_sel]
+    back = _back_weights(ctx, weights)  # hours: the dwell of the crossing side travelled
+    edge_w = np.where(lay.forward[entry], weights[lay.edge[entry]], back[lay.edge[entry]])
+    val[edge_sel] = np.maximum(edge_w, 1e-9)
+    group = lay.group[sel]
+    # parallel entries (same row and column): keep the cheapest, the first on ties
+    dup = np.zeros(len(sel), dtype=bool)
+    same = group[1:] == group[:-1]
+    dup[1:] |= same
+    dup[:-1] |= same
+    keep = ~dup
+    if dup.any():
+        d = np.flatnonzero(dup)
+        order = d[np.lexsort((val[d], group[d]))]
+        head = np.ones(len(order), dtype=bool)
+        head[1:] = group[order[1:]] != group[order[:-1]]
+        keep[order[head]] = True
+    sel, val = sel[keep], val[keep]
+    r, c, tag = lay.rows[sel], lay.cols[sel], lay.tags[sel]
+    indptr = np.zeros(3 * n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(r, minlength=3 * n), out=indptr[1:])
+    matrix = csr_matrix((val, c, indptr), shape=(3 * n, 3 * n))
+    starts = [src + k * n for k in range(3)]
+    dist, pred, origin = dijkstra(
+        matrix, directed=True, indices=starts, return_predecessors=True, min_only=True
+    )
+    ends = [dst + k * n for k in range(3)]
+    end = min(ends, key=lambda e: dist[e])
+    if not np.isfinite(dist[end]):
+        return None
+    keys = r * (3 * n) + c  # sorted, since (r, c) were sorted lexicographically
+    chain = [end]
+    while chain[-1] != origin[end]:
+        chain.append(int(pred[chain[-1]]))
+    chain.reverse()
+    steps: list[Step] = []
+    for a, b in zip(chain[:-1], chain[1:], strict=True):
+        t = int(tag[np.searchsorted(keys, a * (3 * n) + b)])
+        if t >= 0:
+            steps.append(("edge", t, 0, 0))
+        else:
+            steps.append(("switch", a % n, a // n, b // n))
+    return steps
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Plain-Python views of the network for building legs without pandas look-ups."""
+
+    kind: dict[str, str]
+    country: dict[str, str]
+    country_b: dict[str, str]
+    xy: dict[str, tuple[float, float]]
+    edge_id: tuple[str, ...]
+    edge_u: tuple[str, ...]
+    edge_countries: tuple[tuple[str, ...], ...]
+    edge_coords: tuple[tuple[tuple[float, float], ...], ...]
+
+
+def _tables(net: TransitNetwork) -> _Tables:
+    return net.derived("routing_tables", _build_tables)
+
+
+def _build_tables(net: TransitNetwork) -> _Tables:
+    cols, ids = net.cols, net.node_ids
+    cuts = cols.edge_offsets[1:-1]
+    return _Tables(
+        kind=dict(zip(ids, cols.node_kind, strict=True)),
+        country=dict(zip(ids, cols.node_country, strict=True)),
+        country_b=dict(zip(ids, cols.node_country_b, strict=True)),
+        xy=dict(zip(ids, zip(cols.node_lon.tolist(), cols.node_lat.tolist(), strict=True),
+                    strict=True)),
+        edge_id=cols.edge_ids,
+        edge_u=tuple(ids[u] for u in net.edge_u.tolist()),
+        edge_countries=cols.edge_countries,
+        edge_coords=tuple(tuple(map(tuple, c.tolist())) for c in np.split(cols.edge_xy, cuts)),
+    )  # fmt: skip
+
+
+def _legs_from_edges(
+    ctx: _Context, path: list[Step], cond_bits: np.ndarray, penalty: np.ndarray
+) -> list[Leg]:
+    net = ctx.net
+    tb = _tables(net)
+    cond_codes = {
+        c
+        for c in ctx.universe
+        if any(ctx.stance(c, m) == Stance.CONDITIONAL for m in ("road", "rail", "sea"))
+    }
+    legs: list[Leg] = []
+    src = ctx.orig.node or net.node_ids[_snap(ctx, ctx.orig)[0]]  # type: ignore[index]
+    current = src
+    group: list[tuple[int, str, str]] = []  # (edge index or -1 for a switch, from, to)
+    switches: dict[int, tuple[str, int, int]] = {}
+    for kind, value, la, lb in path:
+        if kind == "switch":
+            node = net.node_ids[value]
+            switches[len(group)] = (node, la, lb)
+            group.append((-1 - len(group), node, node))
+            continue
+        u, v = net.node_ids[net.edge_u[value]], net.node_ids[net.edge_v[value]]
+        a, b = (u, v) if u == current else (v, u)
+        group.append((value, a, b))
+        current = b
+
+    def mode_of(item: tuple[int, str, str]) -> str:
+        return "switch" if item[0] < 0 else EDGE_MODES[net.edge_mode[item[0]]]
+
+    gates = ("crossing", "port", "airport", "airbase")
+    for mode, chunk in itertools.groupby(group, key=mode_of):
+        items = list(chunk)
+        if mode == "switch":
+            for e, node, _ in items:
+                _, la, lb = switches[-1 - e]
+                x, y = tb.xy[node]
+                legs.append(
+                    Leg(
+                        "transfer",
+                        node,
+                        node,
+                        0.0,
+                        SWITCH_HOURS[frozenset({la, lb})],
+                        (tb.country[node],),
+                        (node,),
+                        shapely.LineString([(x, y), (x, y)]),
+                    )
+                )
+            continue
+        coords: list[tuple[float, float]] = []
+        countries: list[str] = []
+        via: list[str] = []
+        conditional: set[str] = set()
+        km = hours = 0.0
+        for e, a, b in items:
+            line = list(tb.edge_coords[e])
+            if tb.edge_u[e] != a:
+                line.reverse()
+            coords.extend(line if not coords else line[1:])
+            for c in _edge_countries(tb, e, a, b):
+                if not countries or countries[-1] != c:
+                    countries.append(c)
+            for n in (a, b):
+                if tb.kind[n] in gates and n not in via:
+                    via.append(n)
+            km += float(net.edge_km[e])
+            hours += float(net.edge_hours[e]) + float(penalty[e])
+            hours += net.dwell(e, forward=tb.edge_u[e] == a, traffic=ctx.scenario.traffic)
+            if cond_bits[e]:
+                conditional |= {
+                    c for c in cond_codes if net.country_mask(frozenset({c})) & cond_bits[e]
+                }
+        legs.append(
+            Leg(
+                mode=mode,
+                orig=items[0][1],
+                dest=items[-1][2],
+                km=km,
+                hours=hours,
+                countries=tuple(countries),
+                via=tuple(via),
+                geometry=shapely.LineString(coords),
+                conditional=tuple(sorted(conditional - ctx.own)),
+                edges=tuple(tb.edge_id[e] for e, _, _ in items),
+            )
+        )
+    return legs
+
+
+def _edge_countries(tb: _Tables, e: int, a: str, b: str) -> list[str]:
+    """Countries an edge passes, in order, from the network's topology.
+
+    Border crossings mark where one country ends and the next begins, so the end
+    nodes' countries give the order; a country the geometry crosses that neither end
+    belongs to (a true transit) is inserted between them.
+    """
+    ends = [tb.country[n] for n in (a, b) if tb.kind[n] != "crossing"]
+    own = {c for n in (a, b) for c in (tb.country[n], tb.country_b[n]) if c}
+    transit = [c for c in tb.edge_countries[e] if c not in own]
+    if not ends:
+        return transit
+    return [ends[0], *transit, *ends[1:]]
