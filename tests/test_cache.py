@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from corridor import _cache, borders, network, settings
+from corridor import _cache, _netbuild, borders, network, settings
 from corridor._cache import CacheWarning
 
 
@@ -244,7 +244,7 @@ def counted_build(
         calls.append(path)
         return built
 
-    monkeypatch.setattr(network, "_build", fake_build)
+    monkeypatch.setattr(_netbuild, "_build", fake_build)
     monkeypatch.setattr(settings, "use_cache", True)
     network._load_cached.cache_clear()
     yield calls

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from pyproj import Geod
 
 import corridor
-from corridor import network, routing
+from corridor import _netbuild, network, routing
 from corridor.scenario import Stance, load_scenario
 
 GEOD = Geod(ellps="WGS84")
@@ -216,7 +216,7 @@ def test_the_old_baku_bay_geometry_would_be_tagged_azerbaijan() -> None:
         (49.616923, 38.351548), (48.871944, 38.429167),
     ])  # fmt: skip
     lines = np.asarray([old], dtype=object)
-    tags = network._sea_states(lines, shapely.segmentize(lines, 0.01))
+    tags = _netbuild._sea_states(lines, shapely.segmentize(lines, 0.01))
     assert tags[0][0] == "RUS" and tags[0][-1] == "IRN"
     assert "AZE" in tags[0]
 

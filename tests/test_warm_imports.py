@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from corridor import _cache, _ground, _netcache, airspace, borders, network, settings
+from corridor import _cache, _ground, _netbuild, _netcache, airspace, borders, network, settings
 from corridor._cache import CacheWarning
 from corridor.routing import plan
 from corridor.scenario import make_scenario
@@ -115,7 +115,7 @@ def counted_build(
         calls.append(path)
         return built
 
-    monkeypatch.setattr(network, "_build", fake_build)
+    monkeypatch.setattr(_netbuild, "_build", fake_build)
     monkeypatch.setattr(settings, "use_cache", True)
     network._load_cached.cache_clear()
     yield calls
@@ -183,7 +183,7 @@ def test_ground_tables_read_back_equal_the_csv_tables(
     nodes = warm.nodes
     direct = _ground.load_ground(
         folder,
-        node_pairs=network._dwell_nodes(nodes),
+        node_pairs=_netbuild._dwell_nodes(nodes),
         node_ids=frozenset(warm.node_ids),
         edge_ids=frozenset(warm.cols.edge_ids),
     )
