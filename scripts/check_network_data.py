@@ -20,7 +20,10 @@ What it checks (errors make the exit status 1, warnings do not):
 * only crossings join different countries, and no *open* link joins different de facto
   territories (e.g. Georgia proper and Abkhazia);
 * ``km_basis=geodesic`` rows carry the WGS84 geodesic length of their polyline (within 1 %),
-  ``km_basis=sourced`` rows are compared with it (ratio outside 1.0-1.8 is a warning);
+  ``km_basis=sourced`` rows (a published length of that link) and ``km_basis=apportioned``
+  rows (a published length of a road or line over several links, shared among them in
+  proportion to their traced polylines: the total is sourced, the split is a stated
+  assumption) are compared with it (ratio outside 1.0-1.8 is a warning);
 * coverage report: share of links by ``km_basis``, links without a source, crossings
   without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), dwell
   rows sourced/assumed per traffic class and crossings without a passenger row, and
@@ -103,7 +106,7 @@ MODES = {"road", "rail"}
 STATUSES = {"open", "closed", "restricted"}
 TERRITORIES = {"", "ABK", "SOS"}
 UNITS = {"trucks", "trains", "vehicles"}
-KM_BASES = {"sourced", "geodesic"}
+KM_BASES = {"sourced", "apportioned", "geodesic"}
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 
@@ -456,11 +459,13 @@ def check_links(
             continue
         if row["km_basis"] == "geodesic" and abs(km - geo_km) > GEODESIC_REL_TOL * geo_km + 0.1:
             report.error(f"{where}: km {km} but geodesic polyline is {geo_km:.1f} (--fill-km)")
-        if row["km_basis"] == "sourced":
+        if row["km_basis"] in ("sourced", "apportioned"):
             ratio = km / geo_km
             lo, hi = SOURCED_RATIO
             if not lo <= ratio <= hi:
-                report.warn(f"{where}: sourced km {km} / geodesic {geo_km:.1f} = {ratio:.2f}")
+                report.warn(
+                    f"{where}: {row['km_basis']} km {km} / geodesic {geo_km:.1f} = {ratio:.2f}"
+                )
     return rows, changed
 
 
