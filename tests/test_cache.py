@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from corridor import _cache, _netbuild, borders, network, settings
+from corridor import _cache, borders, network, settings
 from corridor._cache import CacheWarning
 
 
@@ -34,13 +34,6 @@ def _plant_pickle(path: Path, marker: Path) -> None:
     path.write_bytes(pickle.dumps(_Payload(marker)))
     # the payload is live: loading it with pickle would create the marker
     assert not marker.exists()
-
-
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setattr(settings, "cache_folder", folder)
-    return folder
 
 
 def test_the_planted_payload_is_live(tmp_path: Path) -> None:
@@ -226,29 +219,6 @@ def test_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- the network cache
-
-
-@pytest.fixture(scope="module")
-def built() -> network.TransitNetwork:
-    return network.load_network()
-
-
-@pytest.fixture
-def counted_build(
-    built: network.TransitNetwork, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> list[Path]:
-    """Replace the expensive network build by a counter returning the prebuilt network."""
-    calls: list[Path] = []
-
-    def fake_build(path: Path) -> network.TransitNetwork:
-        calls.append(path)
-        return built
-
-    monkeypatch.setattr(_netbuild, "_build", fake_build)
-    monkeypatch.setattr(settings, "use_cache", True)
-    network._load_cached.cache_clear()
-    yield calls
-    network._load_cached.cache_clear()
 
 
 def _reload() -> network.TransitNetwork:

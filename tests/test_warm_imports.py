@@ -92,36 +92,6 @@ def test_warm_route_imports_no_pandas_and_answers_as_the_cold_run(tmp_path: Path
 # --------------------------------------------------------------------------- the npz layer
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setattr(settings, "cache_folder", folder)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def built() -> network.TransitNetwork:
-    return network.load_network()
-
-
-@pytest.fixture
-def counted_build(
-    built: network.TransitNetwork, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> list[Path]:
-    """Replace the expensive network build by a counter returning the prebuilt network."""
-    calls: list[Path] = []
-
-    def fake_build(path: Path) -> network.TransitNetwork:
-        calls.append(path)
-        return built
-
-    monkeypatch.setattr(_netbuild, "_build", fake_build)
-    monkeypatch.setattr(settings, "use_cache", True)
-    network._load_cached.cache_clear()
-    yield calls
-    network._load_cached.cache_clear()
-
-
 def _reload() -> network.TransitNetwork:
     network._load_cached.cache_clear()
     return network.load_network()
