@@ -81,8 +81,16 @@ def pair_key(route: Route) -> str:
     return f"{route.origin} -> {route.destination}"
 
 
-def leg_record(route: Route, index: int, leg: Leg) -> dict[str, Any]:
-    """Return the :data:`LEG_FRAME_COLUMNS` of one leg (lists joined with ``;``)."""
+def leg_record(route: Route, index: int, leg: Leg, *, join: bool = True) -> dict[str, Any]:
+    """Return the :data:`LEG_FRAME_COLUMNS` of one leg.
+
+    The list fields (``countries``, ``via``, ``conditional``) are joined with ``;`` for
+    tables, or kept as lists (``join=False``) for JSON.
+    """
+
+    def listed(items: tuple[str, ...]) -> str | list[str]:
+        return ";".join(items) if join else list(items)
+
     return {
         "pair": pair_key(route),
         "origin": route.origin,
@@ -94,9 +102,9 @@ def leg_record(route: Route, index: int, leg: Leg) -> dict[str, Any]:
         "to": leg.dest,
         "km": float(leg.km),
         "hours": float(leg.hours),
-        "countries": ";".join(leg.countries),
-        "via": ";".join(leg.via),
-        "conditional": ";".join(leg.conditional),
+        "countries": listed(leg.countries),
+        "via": listed(leg.via),
+        "conditional": listed(leg.conditional),
     }
 
 

@@ -179,21 +179,12 @@ def _route_properties(route: Route) -> dict[str, Any]:
 
 
 def _leg_properties(route: Route, index: int, leg: Leg) -> dict[str, Any]:
+    record = leg_record(route, index, leg, join=False)
     return {
         "feature": "leg",
-        "pair": pair_key(route),
-        "origin": route.origin,
-        "destination": route.destination,
-        "rank": route.rank,
-        "leg": index,
-        "mode": leg.mode,
-        "from": leg.orig,
-        "to": leg.dest,
-        "km": round(leg.km, 3),
-        "hours": round(leg.hours, 3),
-        "countries": list(leg.countries),
-        "via": list(leg.via),
-        "conditional": list(leg.conditional),
+        **record,
+        "km": round(record["km"], 3),
+        "hours": round(record["hours"], 3),
     }
 
 
