@@ -72,8 +72,9 @@ CROSSING_BORDER_KM = 5.0
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
 #: 5: sea lanes tagged with territorial seas; 6: dwell per traffic class;
-#: 7: the npz holds the routing columns and ground tables (warm runs read no frames)
-_CACHE_VERSION = 7
+#: 7: the npz holds the routing columns and ground tables (warm runs read no frames);
+#: 8: speeds and edge hours per traffic class
+_CACHE_VERSION = 8
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -137,6 +138,8 @@ class TransitNetwork:
     )
     #: Speeds, dwell times, capacities and dated statuses (:mod:`corridor._ground`).
     ground: _ground.GroundTables = dataclasses.field(default_factory=_ground.GroundTables)
+    #: ``{traffic class: hours}`` of every edge (see :meth:`hours_array`).
+    edge_hours_class: Mapping[str, NDArray[np.float64]] = dataclasses.field(default_factory=dict)
 
     def dwell(self, edge: int, *, forward: bool, traffic: str = "freight") -> float:
         """Dwell hours of edge index ``edge`` travelled u to v (``forward``) or back."""
@@ -157,6 +160,19 @@ class TransitNetwork:
         fwd = zeros if self.edge_dwell_fwd is None else self.edge_dwell_fwd
         back = zeros if self.edge_dwell_back is None else self.edge_dwell_back
         return fwd, back
+
+    def hours_array(self, traffic: str = "freight") -> NDArray[np.float64]:
+        """Travel hours of every edge (dwell excluded) for a traffic class.
+
+        :attr:`edge_hours` are passenger hours (car and passenger-train speeds); a
+        truck or a convoy is slower on roads of each class and terrain
+        (``speeds.csv`` rows per traffic class, :func:`corridor._ground.speed_for`).
+        A network built without per-class hours (a hand-built one) uses
+        :attr:`edge_hours` for every class.
+        """
+        if traffic in self.edge_hours_class:
+            return self.edge_hours_class[traffic]
+        return self.edge_hours
 
     def derived(self, key: str, build: Callable[[TransitNetwork], T]) -> T:
         """Return a table derived from this network, built once and kept with it.
@@ -402,6 +418,7 @@ def _read_cache(key: str, path: Path) -> TransitNetwork | None:
         edge_dwell_back=arrays.get("edge_dwell_back"),
         edge_dwell_class=got.dwell_class,
         ground=got.ground,
+        edge_hours_class=got.hours_class,
     )
 
 
