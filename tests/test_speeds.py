@@ -164,3 +164,27 @@ def test_a_hand_built_network_uses_its_hours_for_every_class(net: network.Transi
     bare = dataclasses.replace(net, edge_hours_class={}, _derived={})
     for traffic in _ground.TRAFFIC_CLASSES:
         assert bare.hours_array(traffic) is bare.edge_hours
+
+
+#: CAREC CPMM Annual Report 2022 (cpmm.carecprogram.org/?p=130): regional road speed
+#: without delay, trucks over whole corridors, border delays excluded.
+CPMM_2022_ROAD_SWOD_KMH = 42.0
+
+
+def test_freight_speed_on_domestic_trunk_routes_is_near_the_cpmm_swod(
+    net: network.TransitNetwork,
+) -> None:
+    # Domestic routes pass no border, so their hours hold no dwell: km / hours is the
+    # trucks' moving speed, what SWOD measures. The CAREC average also covers slower
+    # Afghan, Pakistani and Tajik corridors, so the Kazakh and Kyrgyz trunk roads may be
+    # faster, up to a stated 1.35 times (GROUND_FACTS_PROVENANCE.md "Speeds by traffic class").
+    km = hours = 0.0
+    for o, d in (("almaty", "astana"), ("aktau", "atyrau"), ("bishkek", "osh")):
+        scen = make_scenario(
+            origins=[o], destinations=[d], modes=["road"], k=1, objective="hours",
+            traffic="freight",
+        )  # fmt: skip
+        best = routing.plan(scen, network=net, explain=False).pairs[0].best
+        assert best is not None and not best.via, (o, d)
+        km, hours = km + best.km, hours + best.hours
+    assert CPMM_2022_ROAD_SWOD_KMH <= km / hours <= 1.35 * CPMM_2022_ROAD_SWOD_KMH

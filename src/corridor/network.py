@@ -103,12 +103,17 @@ class TransitNetwork:
         ``capacity_unit``, ``source``, point geometry.
     edges
         GeoDataFrame indexed by edge id: ``u``, ``v``, ``mode``, ``km``,
-        ``km_basis``, ``hours``, ``status``, ``capacity_per_day``,
+        ``km_basis``, ``hours`` (passenger hours: car and passenger-train speeds),
+        ``speed_factor_freight`` and ``speed_factor_military`` (that class's hours per
+        passenger hour, from ``speeds.csv``), ``status``, ``capacity_per_day``,
         ``capacity_unit``, ``countries`` (ordered tuple of land countries
         crossed), ``territories``, ``source``, LineString geometry (u to v).
         Edges are usable in both directions.
     countries
         Country and territory codes, in bit order of :attr:`edge_mask`.
+    edge_hours
+        Passenger hours of every edge; :meth:`hours_array` gives a traffic class's
+        hours (routing uses the scenario's ``traffic``, default ``freight``).
 
     Notes
     -----
