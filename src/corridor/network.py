@@ -241,7 +241,8 @@ class TransitNetwork:
 
         Nodes carry ``x``, ``y`` (lon, lat), ``name``, ``kind``, ``country``;
         each edge appears in both directions (integer keys per node pair), with ``id``, ``mode``,
-        ``length`` (metres), ``travel_time`` (seconds), ``status``, ``countries``.
+        ``length`` (metres), ``travel_time`` (seconds, passenger speeds: see
+        :meth:`hours_array` for a traffic class's), ``status``, ``countries``.
         """
         import networkx as nx
 
