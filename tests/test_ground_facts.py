@@ -202,6 +202,7 @@ def test_capacities_and_units() -> None:
         "date",
         "source",
         "notes",
+        "mode",
     ]
     uheader, urows = _rows(NETWORK / "unit_conversions.csv")
     assert uheader == ["unit", "tonnes_per_unit", "per", "basis", "source"]
