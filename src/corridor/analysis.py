@@ -505,8 +505,11 @@ def throughput(
     Capacities come only from ``capacities.csv`` (crossings' trucks or trains per day,
     ports' tonnes per year, links' line capacities), each converted to tonnes per day
     through ``unit_conversions.csv`` in one place
-    (:meth:`corridor._ground.GroundTables.tonnes_per_day` via ``capacity_for``), for the
-    scenario's ``traffic`` class. Elements without a capacity are unbounded. When an
+    (:meth:`corridor._ground.GroundTables.capacity_for`), for the scenario's ``traffic``
+    class and per mode: a flow by one mode through a node uses the node's row for that
+    mode, else its empty-mode row, so a road post's trucks/day never caps the rail line
+    beside it; a combined flow uses each mode's own row. Elements without a capacity are
+    unbounded. When an
     unbounded path exists, the answer says so and lists the elements on it that lack
     capacity data instead of inventing a number.
 
