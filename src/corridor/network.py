@@ -73,8 +73,9 @@ TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
 #: 5: sea lanes tagged with territorial seas; 6: dwell per traffic class;
 #: 7: the npz holds the routing columns and ground tables (warm runs read no frames);
-#: 8: speeds and edge hours per traffic class
-_CACHE_VERSION = 8
+#: 8: capacity rows and unit conversions carry a ``mode``;
+#: 9: speeds and edge hours per traffic class
+_CACHE_VERSION = 9
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
