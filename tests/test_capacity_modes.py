@@ -17,11 +17,11 @@ from corridor import analysis, network
 from corridor._resources import package_data_folder
 from corridor.scenario import make_scenario
 
-#: Petukhovo's shipped road row (133 trucks/day) and a rail row that is a TEST VALUE only:
-#: the sourced rail figure is for the capacities curators to add.
+#: TEST VALUES for Chaldovar, a shared road;rail crossing node (Taraz - Kara-Balta by road,
+#: Lugovoy - Kara-Balta by rail): a road row (133 trucks/day) and a rail row (5 trains/day).
 ROWS = (
-    "x-petukhovo,node,133,trucks/day,freight,2021,test,,road\n"
-    "x-petukhovo,node,5,trains/day,freight,2026,test value,,rail\n"
+    "x-chaldovar,node,133,trucks/day,freight,2021,test,,road\n"
+    "x-chaldovar,node,5,trains/day,freight,2026,test value,,rail\n"
 )
 HEADER = "element,element_type,capacity,unit,traffic,date,source,notes,mode\n"
 
@@ -47,19 +47,19 @@ def net(folder: Path) -> network.TransitNetwork:
     return network.load_network(folder)
 
 
-def _kurgan_petropavl(net: network.TransitNetwork, modes: list[str]) -> corridor.Scenario:
-    """Kurgan (RUS) to Petropavl (KAZ) with every other crossing into Kazakhstan closed."""
+def _taraz_kara_balta(net: network.TransitNetwork, modes: list[str]) -> corridor.Scenario:
+    """Taraz (KAZ) to Kara-Balta (KGZ) with every other crossing into Kyrgyzstan closed."""
     nodes = net.nodes
     others = [
         str(n)
         for n, k, a, b in zip(
             nodes.index, nodes["kind"], nodes["country"], nodes["country_b"], strict=True
         )
-        if k == "crossing" and "KAZ" in (a, b) and n != "x-petukhovo"
+        if k == "crossing" and "KGZ" in (a, b) and n != "x-chaldovar"
     ]
-    assert len(others) > 20  # the scenario really closes the alternatives
+    assert len(others) > 5  # the scenario really closes the alternatives
     return make_scenario(
-        origins=["kurgan"], destinations=["petropavl"], modes=modes, closed_nodes=others
+        origins=["taraz"], destinations=["kara-balta"], modes=modes, closed_nodes=others
     )
 
 
@@ -69,10 +69,10 @@ def test_rail_through_a_shared_node_is_bounded_by_its_rail_row(
     rail_t = _tonnes_per_day(folder, 5, "trains/day")
     road_t = _tonnes_per_day(folder, 133, "trucks/day")
     assert rail_t != pytest.approx(road_t)  # the test can tell the two rows apart
-    (rail,) = analysis.throughput(_kurgan_petropavl(net, ["rail"]), network=net, modes=("rail",))
+    (rail,) = analysis.throughput(_taraz_kara_balta(net, ["rail"]), network=net, modes=("rail",))
     assert rail.per_day == pytest.approx(rail_t)
-    assert rail.bottlenecks == ("x-petukhovo",) and "trains/day" in rail.note
-    (road,) = analysis.throughput(_kurgan_petropavl(net, ["road"]), network=net, modes=("road",))
+    assert rail.bottlenecks == ("x-chaldovar",) and "trains/day" in rail.note
+    (road,) = analysis.throughput(_taraz_kara_balta(net, ["road"]), network=net, modes=("road",))
     assert road.per_day == pytest.approx(road_t)
     assert "trucks/day" in road.note
 
@@ -80,7 +80,7 @@ def test_rail_through_a_shared_node_is_bounded_by_its_rail_row(
 def test_a_combined_flow_uses_each_modes_own_capacity(
     folder: Path, net: network.TransitNetwork
 ) -> None:
-    both = _kurgan_petropavl(net, ["road", "rail"])
+    both = _taraz_kara_balta(net, ["road", "rail"])
     (t,) = analysis.throughput(both, network=net, modes=("road", "rail"))
     want = _tonnes_per_day(folder, 5, "trains/day") + _tonnes_per_day(folder, 133, "trucks/day")
     assert t.per_day == pytest.approx(want)
@@ -93,10 +93,10 @@ def test_a_combined_flow_uses_each_modes_own_capacity(
 def test_a_mode_without_its_own_row_takes_the_empty_mode_row(tmp_path: Path) -> None:
     out = tmp_path / "network"
     shutil.copytree(package_data_folder() / "network", out)
-    rows = ROWS.splitlines(keepends=True)[0] + "x-petukhovo,node,3650000,tonnes/year,all,2026,t,,\n"
+    rows = ROWS.splitlines(keepends=True)[0] + "x-chaldovar,node,3650000,tonnes/year,all,2026,t,,\n"
     (out / "capacities.csv").write_text(HEADER + rows, encoding="utf-8")
     net = network.load_network(out)
-    (rail,) = analysis.throughput(_kurgan_petropavl(net, ["rail"]), network=net, modes=("rail",))
+    (rail,) = analysis.throughput(_taraz_kara_balta(net, ["rail"]), network=net, modes=("rail",))
     assert rail.per_day == pytest.approx(_tonnes_per_day(out, 3650000, "tonnes/year"))
     assert rail.note.endswith("tonnes/year")
 
@@ -106,17 +106,17 @@ def test_a_mode_without_any_row_is_unbounded_and_named(tmp_path: Path) -> None:
     shutil.copytree(package_data_folder() / "network", out)
     (out / "capacities.csv").write_text(HEADER + ROWS.splitlines()[0] + "\n", encoding="utf-8")
     net = network.load_network(out)
-    (rail,) = analysis.throughput(_kurgan_petropavl(net, ["rail"]), network=net, modes=("rail",))
+    (rail,) = analysis.throughput(_taraz_kara_balta(net, ["rail"]), network=net, modes=("rail",))
     assert rail.per_day is None
-    assert "x-petukhovo (rail)" in rail.missing_capacity  # the road row does not bound rail
+    assert "x-chaldovar (rail)" in rail.missing_capacity  # the road row does not bound rail
 
 
 @pytest.mark.parametrize(
     ("row", "says"),
     [
-        ("x-petukhovo,node,133,trucks/day,freight,2021,t,,\n", "say mode 'road'"),
-        ("x-petukhovo,node,5,trains/day,freight,2021,t,,road\n", "counts rail traffic"),
-        ("x-petukhovo,node,5,sailings/day,freight,2021,t,,sea\n", "its modes: rail, road"),
+        ("x-chaldovar,node,133,trucks/day,freight,2021,t,,\n", "say mode 'road'"),
+        ("x-chaldovar,node,5,trains/day,freight,2021,t,,road\n", "counts rail traffic"),
+        ("x-chaldovar,node,5,sailings/day,freight,2021,t,,sea\n", "its modes: rail, road"),
     ],
 )
 def test_the_shipped_network_rejects_a_row_that_breaks_a_mode_rule(
@@ -155,10 +155,10 @@ def test_check_network_data_reports_the_same_rules(
 
     assert errors() == []  # the shipped table follows the rules
     with (out / "capacities.csv").open("a", encoding="utf-8") as fh:
-        fh.write("x-petukhovo,node,5,trains/day,freight,2021,t,,\n")  # mode missing
-        fh.write("x-petukhovo,node,5,trains/day,passenger,2021,t,,road\n")  # unit disagrees
-        fh.write("x-petukhovo,node,5,trains/day,freight,2021,t,,sea\n")  # not its mode
-        fh.write("x-petukhovo,node,9,trucks/day,freight,2021,t,,road\n")  # second road row
+        fh.write("x-chaldovar,node,5,trains/day,freight,2021,t,,\n")  # mode missing
+        fh.write("x-chaldovar,node,5,trains/day,passenger,2021,t,,road\n")  # unit disagrees
+        fh.write("x-chaldovar,node,5,trains/day,freight,2021,t,,sea\n")  # not its mode
+        fh.write("x-chaldovar,node,9,vehicles/day,all,2021,t,,road\n")  # second road row
     found = errors()
     assert len(found) == 5, found  # the sea row breaks two rules (mode and unit)
     assert any("set mode rail" in e for e in found)
