@@ -24,6 +24,12 @@ What it checks (errors make the exit status 1, warnings do not):
   rows (a published length of a road or line over several links, shared among them in
   proportion to their traced polylines: the total is sourced, the split is a stated
   assumption) are compared with it (ratio outside 1.0-1.8 is a warning);
+* ``capacities.csv`` per-mode rules (as ``corridor._ground`` applies them at load): ``mode``
+  is the last column and is empty or one of the element's modes (``road``, ``rail``, ``sea``:
+  a node's ``modes`` plus its links' modes; ferries and waterways are ``sea``); a
+  mode-specific unit (``unit_conversions.csv`` ``mode``) agrees with the row's mode; an
+  element with several modes and a mode-specific unit says its mode; at most one row per
+  element, mode and traffic;
 * coverage report: share of links by ``km_basis``, links without a source, crossings
   without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), dwell
   rows sourced/assumed per traffic class and crossings without a passenger row, and
@@ -591,6 +597,73 @@ def _optional_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+CAPACITY_MODES = {"road": "road", "rail": "rail", "sea": "sea", "ferry": "sea", "waterway": "sea"}
+
+
+def _element_modes(
+    node_rows: list[dict[str, str]], link_rows: list[dict[str, str]], network: Path
+) -> dict[str, set[str]]:
+    """Capacity modes of every node, port and link (a node's modes plus its links' modes)."""
+    out: dict[str, set[str]] = {
+        r["id"]: {CAPACITY_MODES[m] for m in r["modes"].split(";") if m in CAPACITY_MODES}
+        for r in node_rows
+    }
+    for name in ("ports.csv", "ports_extra.csv"):
+        for r in _optional_rows(network / name):
+            out.setdefault(r["id"], set()).add("sea")
+    ends = [(r["id"], r["from"], r["to"], r["mode"]) for r in link_rows]
+    sea_path = network / "sea_links.geojson"
+    if sea_path.exists():
+        import json
+
+        for f in json.loads(sea_path.read_text(encoding="utf-8"))["features"]:
+            p = f["properties"]
+            ends.append((p["id"], p["from"], p["to"], p["mode"]))
+    for eid, a, b, mode in ends:
+        fam = CAPACITY_MODES.get(mode)
+        out[eid] = {fam} if fam else set()
+        for n in (a, b):
+            if fam:
+                out.setdefault(n, set()).add(fam)
+    return out
+
+
+def check_capacities(
+    node_rows: list[dict[str, str]], link_rows: list[dict[str, str]], network: Path, report: Report
+) -> None:
+    """The per-mode rules of ``capacities.csv`` (see the module docstring)."""
+    caps_path, units_path = network / "capacities.csv", network / "unit_conversions.csv"
+    if not caps_path.exists():
+        return
+    unit_mode: dict[str, str] = {}
+    for i, r in enumerate(_optional_rows(units_path), start=2):
+        mode = r.get("mode")
+        if mode is None or mode not in {"", *CAPACITY_MODES.values()}:
+            report.error(f"unit_conversions.csv row {i}: mode {mode!r} not empty/road/rail/sea")
+        unit_mode[r["unit"]] = mode or ""
+    with caps_path.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    if not header or header[-1] != "mode":
+        report.error(f"capacities.csv: the last column must be 'mode', header is {header}")
+        return
+    modes = _element_modes(node_rows, link_rows, network)
+    seen: set[tuple[str, str, str]] = set()
+    for i, r in enumerate(_optional_rows(caps_path), start=2):
+        where = f"capacities.csv row {i} ({r['element']})"
+        mode, have = r["mode"], modes.get(r["element"], set())
+        umode = unit_mode.get(r["unit"], "")
+        if mode and mode not in have:
+            report.error(f"{where}: mode {mode!r} is not one of its modes {sorted(have)}")
+        if mode and umode and mode != umode:
+            report.error(f"{where}: unit {r['unit']} counts {umode}, the row says {mode!r}")
+        if not mode and umode and len(have) > 1:
+            report.error(f"{where}: {sorted(have)} element with a {umode} unit: set mode {umode}")
+        key = (r["element"], mode, r["traffic"])
+        if key in seen:
+            report.error(f"{where}: a second row for element/mode/traffic {key}")
+        seen.add(key)
+
+
 def _month(text: str) -> tuple[int, int] | None:
     m = re.match(r"^(\d{4})(?:-(\d{2}))?", text.strip())
     return (int(m.group(1)), int(m.group(2) or 1)) if m else None
@@ -694,6 +767,7 @@ def main(argv: list[str] | None = None) -> int:
         report.note("links.csv: geodesic km rewritten")
     check_usage(link_rows, known, report)
     check_graph(link_rows, known, report)
+    check_capacities(node_rows, link_rows, network, report)
 
     kinds = {k: sum(1 for r in node_rows if r["kind"] == k) for k in sorted(KINDS)}
     modes = {m: sum(1 for r in link_rows if r["mode"] == m) for m in sorted(MODES)}

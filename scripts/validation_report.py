@@ -5,8 +5,9 @@ Run from the repository root::
     .venv/bin/python scripts/validation_report.py [road|rail]
 
 For every pair of ``src/corridor/data/validation/<mode>_distances.csv`` it prints the
-published km and hours, corridor's fastest route (every country permissive, every element
-open) and the ratios, worst first, then the medians that ``tests/test_validation.py`` asserts.
+published km and hours, corridor's fastest route (every country permissive, statuses of
+``_validation.VALIDATION_DATE``, when the published figures were current) and the ratios,
+worst first, then the medians that ``tests/test_validation.py`` asserts.
 
 Hours are shown twice: on passenger routes (passenger border dwell, what the published car
 and passenger-train times are compared with) and, in the last two columns, on freight

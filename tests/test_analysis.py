@@ -106,18 +106,18 @@ def capped(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwork:
     folder = tmp_path_factory.mktemp("caps") / "network"
     shutil.copytree(package_data_folder() / "network", folder)
     (folder / "unit_conversions.csv").write_text(
-        "unit,tonnes_per_unit,per,basis,source\n"
-        "trucks/day,20,day,assumption,test\n"
-        "t/year,1,year,assumption,test\n",
+        "unit,tonnes_per_unit,per,basis,source,mode\n"
+        "trucks/day,20,day,assumption,test,road\n"
+        "t/year,1,year,assumption,test,\n",
         encoding="utf-8",
     )
     (folder / "capacities.csv").write_text(
-        "element,element_type,capacity,unit,traffic,date,source,notes\n"
-        "x-upper-lars,node,100,trucks/day,freight,2025,test,\n"
-        "x-bagratashen,node,30,trucks/day,freight,2025,test,\n"
-        "x-gogavan-guguti,node,20,trucks/day,all,2025,test,\n"
-        "x-bavra,node,10,trucks/day,freight,2025,test,\n"
-        "r-vladikavkaz-x-upper-lars,link,36525,t/year,passenger,2025,test,\n",
+        "element,element_type,capacity,unit,traffic,date,source,notes,mode\n"
+        "x-upper-lars,node,100,trucks/day,freight,2025,test,,\n"
+        "x-bagratashen,node,30,trucks/day,freight,2025,test,,\n"
+        "x-gogavan-guguti,node,20,trucks/day,all,2025,test,,\n"
+        "x-bavra,node,10,trucks/day,freight,2025,test,,\n"
+        "r-vladikavkaz-x-upper-lars,link,36525,t/year,passenger,2025,test,,\n",
         encoding="utf-8",
     )
     return network.load_network(folder)
@@ -168,7 +168,9 @@ def test_reference_pairs_have_a_finite_throughput(
     assert t.bottlenecks
     net = network.load_network()
     # the binding elements' capacities add up to the flow (a minimum cut)
-    total = sum(net.ground.capacity_for(b).tonnes_per_day for b in t.bottlenecks)  # type: ignore[union-attr]
+    # (one mode: each element's row for that mode, else its empty-mode row)
+    mode = modes[0] if len(modes) == 1 else None
+    total = sum(net.ground.capacity_for(b, mode=mode).tonnes_per_day for b in t.bottlenecks)  # type: ignore[union-attr]
     assert total == pytest.approx(t.per_day)
 
 

@@ -16,6 +16,7 @@ from corridor.scenario import make_scenario
 NODES = frozenset({"x-a", "port-p", "town"})
 EDGES = frozenset({"r-town-x-a"})
 PAIRS = {"x-a": ("RUS", "GEO"), "port-p": ("KAZ", "KAZ")}
+MODES = {"x-a": ("road", "rail"), "port-p": ("sea",), "town": ("road",), "r-town-x-a": ("road",)}
 
 TABLES = {
     "speeds.csv": (
@@ -35,14 +36,16 @@ TABLES = {
         "port-p,both,ferry,freight,48,sourced,2024,https://example.org/port,\n"
     ),
     "unit_conversions.csv": (
-        "unit,tonnes_per_unit,per,basis,source\n"
-        "trucks/day,20,day,assumption,\n"
-        "t/year,1,year,sourced,https://example.org/units\n"
+        "unit,tonnes_per_unit,per,basis,source,mode\n"
+        "trucks/day,20,day,assumption,,road\n"
+        "trains/day,3000,day,assumption,,rail\n"
+        "t/year,1,year,sourced,https://example.org/units,\n"
     ),
     "capacities.csv": (
-        "element,element_type,capacity,unit,traffic,date,source,notes\n"
-        "x-a,node,1000,trucks/day,freight,2022,https://example.org/cap,\n"
-        "r-town-x-a,link,7305000,t/year,all,2023-01-01,https://example.org/link,\n"
+        "element,element_type,capacity,unit,traffic,date,source,notes,mode\n"
+        "x-a,node,1000,trucks/day,freight,2022,https://example.org/cap,,road\n"
+        "x-a,node,10,trains/day,freight,2022,https://example.org/rail,,rail\n"
+        "r-town-x-a,link,7305000,t/year,all,2023-01-01,https://example.org/link,,\n"
     ),
     "status_history.csv": (
         "element,from_date,to_date,status,traffic,source,notes\n"
@@ -62,7 +65,9 @@ def _write(folder: Path, **changes: str) -> Path:
 
 
 def _load(folder: Path) -> _ground.GroundTables:
-    return _ground.load_ground(folder, node_pairs=PAIRS, node_ids=NODES, edge_ids=EDGES)
+    return _ground.load_ground(
+        folder, node_pairs=PAIRS, node_ids=NODES, edge_ids=EDGES, element_modes=MODES
+    )
 
 
 def test_valid_tables_load_and_convert_to_tonnes(tmp_path: Path) -> None:
@@ -73,6 +78,17 @@ def test_valid_tables_load_and_convert_to_tonnes(tmp_path: Path) -> None:
     link = g.capacity_for("r-town-x-a", "military")  # an "all" row serves every class
     assert link is not None and link.tonnes_per_day == pytest.approx(7305000 / 365.25)
     assert g.capacity_for("x-a", "passenger") is None
+    # per mode: a mode's own row, else the empty-mode row; None: the tightest of any mode
+    rail = g.capacity_for("x-a", mode="rail")
+    assert rail is not None and rail.tonnes_per_day == pytest.approx(10 * 3000)
+    road = g.capacity_for("x-a", mode="road")
+    assert road is not None and road.tonnes_per_day == pytest.approx(1000 * 20)
+    assert rail.tonnes_per_day > cap.tonnes_per_day  # the road row does not cap rail
+    assert g.capacity_for("x-a", mode="") is None  # no empty-mode row: a third mode is unbounded
+    assert g.capacity_for("x-a", mode="sea") is None
+    assert g.capacity_modes("x-a") == {"road", "rail"}
+    assert g.capacity_for("r-town-x-a", mode="road") == link  # the empty row serves every mode
+    assert g.conversions["trains/day"].mode == "rail" and g.conversions["t/year"].mode == ""
     with pytest.raises(TypeError):
         g.speeds[("x", "y", "road")] = g.speeds[("trunk", "plain", "road")]  # type: ignore[index]
 
@@ -108,6 +124,7 @@ def test_status_history_selects_by_date_and_traffic(tmp_path: Path) -> None:
         ("capacities.csv", ",2022,", ",2022-13,", "date"),
         ("capacities.csv", "https://example.org/cap", "", "source"),
         ("capacities.csv", "link,7305000", "edge,7305000", "element_type"),
+        ("unit_conversions.csv", "assumption,,road", "assumption,,lorry", "mode"),
         ("crossing_times.csv", "RUS>GEO", "RUS>ARM", "direction"),
         ("crossing_times.csv", "RUS>GEO", "RUS-GEO", "direction"),
         ("crossing_times.csv", ",10,", ",inf,", "dwell_hours"),
@@ -137,6 +154,48 @@ def test_bad_rows_name_file_row_and_column(
         _load(folder)
     message = str(info.value)
     assert file in message and "row " in message and f"column {column!r}" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "row", "says"),
+    [
+        # a known mode value
+        ("example.org/cap,,road", "example.org/cap,,air", 2, "valid: , road, rail, sea"),
+        # a mode of the element (the link is a road link)
+        ("example.org/link,,", "example.org/link,,rail", 4, "its modes: road"),
+        # a mode-specific unit agrees with the row's mode
+        ("10,trains/day,freight", "10,trucks/day,freight", 3, "counts road traffic"),
+        # an element with several modes and a mode-specific unit says its mode
+        ("example.org/cap,,road", "example.org/cap,,", 2, "say mode 'road'"),
+        # at most one row per element, mode and traffic
+        ("10,trains/day,freight,2022,https://example.org/rail,,rail",
+         "10,trucks/day,freight,2022,https://example.org/rail,,road", 3, "at most one row"),
+    ],
+)  # fmt: skip
+def test_capacity_mode_rules_name_the_row(
+    tmp_path: Path, old: str, new: str, row: int, says: str
+) -> None:
+    text = TABLES["capacities.csv"]
+    assert old in text
+    folder = _write(tmp_path, **{"capacities.csv": text.replace(old, new, 1)})
+    with pytest.raises(corridor.DataError) as info:
+        _load(folder)
+    message = str(info.value)
+    assert "capacities.csv" in message and f"row {row}," in message
+    assert "column 'mode'" in message and says in message
+
+
+def test_capacity_rows_for_another_traffic_class_or_mode_may_coexist(tmp_path: Path) -> None:
+    text = TABLES["capacities.csv"] + (
+        "x-a,node,500,trucks/day,passenger,2022,https://example.org/p,,road\n"
+        "x-a,node,9000000,t/year,freight,2022,https://example.org/all,,\n"
+    )
+    g = _load(_write(tmp_path, **{"capacities.csv": text}))
+    assert g.capacity_for("x-a", "passenger", mode="road").capacity == 500  # type: ignore[union-attr]
+    # a mode with no row of its own takes the empty-mode row
+    sea = g.capacity_for("x-a", mode="sea")
+    assert sea is not None and sea.tonnes_per_day == pytest.approx(9000000 / 365.25)
+    assert g.capacity_for("x-a", mode="rail").unit == "trains/day"  # type: ignore[union-attr]
 
 
 def test_missing_column_is_a_data_error(tmp_path: Path) -> None:

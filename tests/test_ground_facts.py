@@ -202,22 +202,27 @@ def test_capacities_and_units() -> None:
         "date",
         "source",
         "notes",
+        "mode",
     ]
     uheader, urows = _rows(NETWORK / "unit_conversions.csv")
-    assert uheader == ["unit", "tonnes_per_unit", "per", "basis", "source"]
+    assert uheader == ["unit", "tonnes_per_unit", "per", "basis", "source", "mode"]
     units = {}
     for row in urows:
         _positive(row["tonnes_per_unit"], what=row["unit"])
         assert row["per"] in {"day", "week", "year"}, row["unit"]
         assert row["basis"] in {"sourced", "assumption"}, row["unit"]
         assert row["source"].strip(), row["unit"]
+        assert row["mode"] in {"", "road", "rail", "sea"}, row["unit"]
         units[row["unit"]] = row
     nodes, ports, links = _nodes(), _ports(), _links()
     seen = set()
+    keys: set[tuple[str, str, str]] = set()
     for i, row in enumerate(rows, start=2):
         what = f"capacities:{i}"
         el = row["element"]
-        assert el not in seen, f"{what}: duplicate element"
+        key = (el, row["mode"], row["traffic"])
+        assert key not in keys, f"{what}: a second row for element/mode/traffic {key}"
+        keys.add(key)
         seen.add(el)
         if row["element_type"] == "node":
             assert el in nodes or el in ports, f"{what}: unknown node {el!r}"

@@ -156,6 +156,7 @@ def test_ground_tables_read_back_equal_the_csv_tables(
         node_pairs=_netbuild._dwell_nodes(nodes),
         node_ids=frozenset(warm.node_ids),
         edge_ids=frozenset(warm.cols.edge_ids),
+        element_modes=_netbuild._element_modes(nodes, warm.edges),
     )
     assert warm.ground.history and warm.ground.dwell  # the shipped tables are not empty
     for f in dataclasses.fields(direct):

@@ -11,9 +11,14 @@ Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assum
   hours spent at a border crossing (``direction`` ``RUS>GEO`` or ``both``) or, for a port,
   the port call or ferry wait, per traffic class (``freight``, ``passenger``, ``military``
   or ``all``; see :func:`dwell_row` for the look-up order).
-* ``capacities.csv`` -- ``element,element_type,capacity,unit,traffic,date,source,notes``
-  and ``unit_conversions.csv`` -- ``unit,tonnes_per_unit,per,basis,source``: capacities of
-  nodes and links, converted to tonnes per day in one place (:meth:`GroundTables.tonnes_per_day`).
+* ``capacities.csv`` -- ``element,element_type,capacity,unit,traffic,date,source,notes,mode``
+  and ``unit_conversions.csv`` -- ``unit,tonnes_per_unit,per,basis,source,mode``: capacities
+  of nodes and links, converted to tonnes per day in one place (:class:`Conversion`). A
+  capacity row's ``mode`` (``road``, ``rail``, ``sea``; empty: every mode of the element)
+  says which traffic of the element it bounds; a unit's ``mode`` says which mode the unit
+  counts (``trucks/day`` road, ``wagons/day`` rail, ``sailings/week`` sea; empty for
+  ``tonnes/year``). See :func:`capacity_mode` for the rules and
+  :meth:`GroundTables.capacity_for` for the look-up.
 * ``status_history.csv`` -- ``element,from_date,to_date,status,traffic,source,notes``:
   dated statuses per traffic class; a scenario's ``date`` and ``traffic`` select one.
 
@@ -28,7 +33,7 @@ import csv
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -39,6 +44,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 __all__ = [
+    "CAPACITY_MODES",
     "DWELL_MODES",
     "GROUND_FILES",
     "TRAFFIC_CLASSES",
@@ -50,9 +56,11 @@ __all__ = [
     "GroundTables",
     "Speed",
     "StatusSpan",
+    "capacity_mode",
     "dwell_row",
     "edge_dwell",
     "edge_dwell_by_class",
+    "element_capacity_modes",
     "load_ground",
     "parse_day",
     "read_speeds",
@@ -68,6 +76,15 @@ GROUND_FILES = (
     "status_history.csv",
 )
 DWELL_MODES = ("road", "rail", "ferry", "sea", "port")
+#: Modes a capacity row or a unit may name (``sea`` covers sea lanes, ferries and waterways).
+CAPACITY_MODES = ("road", "rail", "sea")
+_CAPACITY_MODE_OF = {
+    "road": "road",
+    "rail": "rail",
+    "sea": "sea",
+    "ferry": "sea",
+    "waterway": "sea",
+}
 #: Traffic classes a scenario may select; ``all`` in a history row applies to every class.
 TRAFFIC_CLASSES = ("freight", "passenger", "military")
 _HISTORY_TRAFFIC = (*TRAFFIC_CLASSES, "all")
@@ -126,6 +143,7 @@ class Conversion:
     per: str
     basis: str
     source: str
+    mode: str = ""  # the mode the unit counts (road, rail, sea), empty if any
 
     @property
     def tonnes_per_day_factor(self) -> float:
@@ -145,6 +163,7 @@ class Capacity:
     date: str
     source: str
     tonnes_per_day: float
+    mode: str = ""  # road, rail or sea; empty: every mode of the element
 
 
 @dataclass(frozen=True)
@@ -209,15 +228,42 @@ class GroundTables:
         """
         return dwell_row(self.dwell, node, origin, target, mode, traffic)
 
-    def capacity_for(self, element: str, traffic: str = "freight") -> Capacity | None:
+    def capacity_for(
+        self, element: str, traffic: str = "freight", *, mode: str | None = None
+    ) -> Capacity | None:
         """Capacity row of an element for a traffic class (``all`` rows match any class).
 
-        Where several rows match, the smallest daily tonnage binds.
+        Parameters
+        ----------
+        element
+            Node or link id.
+        traffic
+            Traffic class.
+        mode
+            ``road``, ``rail`` or ``sea`` (``ferry`` and ``waterway`` count as ``sea``):
+            the element's row for that mode, else its empty-mode row (the capacity of its
+            every mode). ``""``: the empty-mode row only. None: any row (the tightest
+            capacity of the element in any mode).
+
+        Returns
+        -------
+        Capacity or None
+            Where several rows match, the smallest daily tonnage binds; None when no row
+            applies (the element is unbounded for that mode and class).
         """
         rows = [r for r in self.capacities.get(element, ()) if r.traffic in (traffic, "all")]
+        if mode is not None:
+            want = _CAPACITY_MODE_OF.get(mode, mode)
+            own = [r for r in rows if want and r.mode == want]
+            rows = own or [r for r in rows if not r.mode]
         if not rows:
             return None
         return min(rows, key=lambda r: r.tonnes_per_day)
+
+    def capacity_modes(self, element: str, traffic: str = "freight") -> frozenset[str]:
+        """Modes for which an element has a row of its own (for the traffic class)."""
+        rows = self.capacities.get(element, ())
+        return frozenset(r.mode for r in rows if r.mode and r.traffic in (traffic, "all"))
 
     def status_on(self, element: str, day: dt.date | None, traffic: str, fallback: str) -> str:
         """Status of an element on ``day`` for ``traffic``.
@@ -456,22 +502,68 @@ def _read_dwell(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[D
 
 def _read_conversions(path: Path) -> dict[str, Conversion]:
     out: dict[str, Conversion] = {}
-    for row, r in _rows(path, ("unit", "tonnes_per_unit", "per", "basis", "source")):
+    for row, r in _rows(path, ("unit", "tonnes_per_unit", "per", "basis", "source", "mode")):
         _choice(r, "basis", _BASES, path, row)
         _sourced(r, path, row)
         per = _choice(r, "per", tuple(_PER_DAYS), path, row)
+        mode = _choice(r, "mode", ("", *CAPACITY_MODES), path, row)
         if not r["unit"] or r["unit"] in out:
             raise _fail(path, row, "unit", f"empty or duplicate unit {r['unit']!r}")
         tonnes = _number(r, "tonnes_per_unit", path, row, positive=True)
-        out[r["unit"]] = Conversion(r["unit"], tonnes, per, r["basis"], r["source"])
+        out[r["unit"]] = Conversion(r["unit"], tonnes, per, r["basis"], r["source"], mode)
     return out
 
 
+def capacity_mode(mode: str, element_modes: frozenset[str], unit_mode: str) -> str | None:
+    """Check a capacity row's ``mode`` against its element and unit; None if it is valid.
+
+    Rules: ``mode`` is empty (every mode of the element) or one of the element's modes; a
+    mode-specific unit (``unit_conversions.csv`` ``mode``) agrees with the row's mode; an
+    element with several modes and a mode-specific unit must say its mode. (At most one row
+    per element, mode and traffic class is checked by the reader.)
+
+    Parameters
+    ----------
+    mode
+        The row's ``mode`` (``road``, ``rail``, ``sea`` or empty).
+    element_modes
+        The element's capacity modes (:func:`element_capacity_modes`).
+    unit_mode
+        The mode of the row's unit, empty for a mode-neutral unit such as ``tonnes/year``.
+
+    Returns
+    -------
+    str or None
+        What is wrong (a sentence naming the valid values), or None.
+    """
+    have = ", ".join(sorted(element_modes)) or "none"
+    if mode and mode not in element_modes:
+        return f"mode {mode!r} is not a mode of the element (its modes: {have}; or empty)"
+    if unit_mode and mode and unit_mode != mode:
+        return f"the unit counts {unit_mode} traffic but the row's mode is {mode!r}"
+    if unit_mode and not mode and len(element_modes) > 1:
+        return (
+            f"the element has several modes ({have}) and the unit counts {unit_mode} "
+            f"traffic: say mode {unit_mode!r}"
+        )
+    return None
+
+
+def element_capacity_modes(modes: Iterable[str]) -> frozenset[str]:
+    """Capacity modes of network modes: ``ferry``/``waterway`` are ``sea``; ``air`` has none."""
+    return frozenset(_CAPACITY_MODE_OF[m] for m in modes if m in _CAPACITY_MODE_OF)
+
+
 def _read_capacities(
-    path: Path, node_ids: frozenset[str], edge_ids: frozenset[str], units: Mapping[str, Conversion]
+    path: Path,
+    node_ids: frozenset[str],
+    edge_ids: frozenset[str],
+    units: Mapping[str, Conversion],
+    element_modes: Mapping[str, frozenset[str]],
 ) -> dict[str, tuple[Capacity, ...]]:
     out: dict[str, list[Capacity]] = {}
-    columns = ("element", "element_type", "capacity", "unit", "traffic", "date", "source")
+    seen: set[tuple[str, str, str]] = set()
+    columns = ("element", "element_type", "capacity", "unit", "traffic", "date", "source", "mode")
     for row, r in _rows(path, columns):
         kind = _choice(r, "element_type", ("node", "link"), path, row)
         known = node_ids if kind == "node" else edge_ids
@@ -481,13 +573,26 @@ def _read_capacities(
             valid = ", ".join(sorted(units)) or "none (unit_conversions.csv is empty)"
             raise _fail(path, row, "unit", f"unknown unit {r['unit']!r}; valid: {valid}")
         traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
+        mode = _choice(r, "mode", ("", *CAPACITY_MODES), path, row)
+        modes = element_modes.get(r["element"], frozenset())
+        problem = capacity_mode(mode, modes, units[r["unit"]].mode)
+        if problem is not None:
+            raise _fail(path, row, "mode", f"{r['element']}: {problem}")
+        key = (r["element"], mode, traffic)
+        if key in seen:
+            raise _fail(
+                path, row, "mode",
+                f"a second row for {r['element']}, mode {mode or '(empty)'!r}, traffic "
+                f"{traffic!r}: at most one row per element, mode and traffic",
+            )  # fmt: skip
+        seen.add(key)
         _sourced(r, path, row)
         if r["date"]:
             _date(r, "date", path, row)
         value = _number(r, "capacity", path, row, positive=True)
         tonnes = value * units[r["unit"]].tonnes_per_day_factor
         cap = Capacity(
-            r["element"], kind, value, r["unit"], traffic, r["date"], r["source"], tonnes
+            r["element"], kind, value, r["unit"], traffic, r["date"], r["source"], tonnes, mode
         )
         out.setdefault(r["element"], []).append(cap)
     return {k: tuple(v) for k, v in out.items()}
@@ -530,6 +635,7 @@ def load_ground(
     node_pairs: Mapping[str, tuple[str, str]],
     node_ids: frozenset[str],
     edge_ids: frozenset[str],
+    element_modes: Mapping[str, Iterable[str]],
     speeds: Mapping[tuple[str, str, str], Speed] | None = None,
 ) -> GroundTables:
     """Read and validate the ground tables of a network folder.
@@ -543,6 +649,10 @@ def load_ground(
         the nodes ``crossing_times.csv`` may name.
     node_ids, edge_ids
         Every node and link id, for ``capacities.csv`` and ``status_history.csv``.
+    element_modes
+        The network modes of each node and link (a node's ``modes`` and those of the links
+        ending at it); an element missing here has none, so only empty-mode capacity rows
+        with mode-neutral units may name it.
     speeds
         The speed table if already read (:func:`read_speeds`).
 
@@ -565,8 +675,11 @@ def load_ground(
     defaults = _read_defaults(p) if (p := present("ground_defaults.csv")) else {}
     dwell = _read_dwell(p, node_pairs) if (p := present("crossing_times.csv")) else []
     units = _read_conversions(p) if (p := present("unit_conversions.csv")) else {}
+    cap_modes = {k: element_capacity_modes(v) for k, v in element_modes.items()}
     caps = (
-        _read_capacities(p, node_ids, edge_ids, units) if (p := present("capacities.csv")) else {}
+        _read_capacities(p, node_ids, edge_ids, units, cap_modes)
+        if (p := present("capacities.csv"))
+        else {}
     )
     history = _read_history(p, node_ids | edge_ids) if (p := present("status_history.csv")) else {}
     return GroundTables(

@@ -496,8 +496,22 @@ def _read_ground(
         node_pairs=_dwell_nodes(nodes),
         node_ids=frozenset(str(n) for n in nodes.index),
         edge_ids=frozenset(str(e) for e in edges.index),
+        element_modes=_element_modes(nodes, edges),
         speeds=speeds,
     )
+
+
+def _element_modes(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> dict[str, set[str]]:
+    """Network modes of every node (its ``modes`` and its links' modes) and link."""
+    out: dict[str, set[str]] = {
+        str(n): {m for m in str(ms).split(";") if m}
+        for n, ms in zip(nodes.index, nodes["modes"], strict=True)
+    }
+    for e, u, v, m in zip(edges.index, edges["u"], edges["v"], edges["mode"], strict=True):
+        out[str(e)] = {str(m)}
+        for n in (str(u), str(v)):
+            out.setdefault(n, set()).add(str(m))
+    return out
 
 
 def _dwell_nodes(nodes: gpd.GeoDataFrame) -> dict[str, tuple[str, str]]:

@@ -4,22 +4,26 @@ The tables (``corridor/data/validation/road_distances.csv`` and ``rail_distances
 columns ``from,to,published_km,published_hours,kind,source,notes`` and an optional
 ``hours_traffic``) are compiled from published sources, not from corridor's output.
 :func:`compare` routes each pair with every country permissive over the one ground mode
-(statuses as today, except the few elements of :data:`OPENED_FOR_VALIDATION`) and returns
-the ratios; the tests and ``scripts/check_network_data.py`` report them.
+on a scenario dated :data:`VALIDATION_DATE` and returns the ratios; the tests and
+``scripts/validation_report.py`` report them.
+
+Era: the published figures date from when the borders were open to passengers and the
+Lachin road was open (the Baku-Tbilisi train has not run since Azerbaijan closed its land
+borders in March 2020; Turkmenistan restricted Temir Baba from May 2018; the Lachin road
+was blockaded from December 2022). So the comparison is a dated scenario: each element
+takes its ``status_history.csv`` status on that day (Goris-Stepanakert open,
+Stepanakert-Barda on the line of contact, closed), the others their single status. The
+network itself is not changed.
 
 Traffic class: the published hours are car driving times and passenger-train timetables,
 so each pair is routed with ``traffic="passenger"`` (passenger border dwell,
 ``crossing_times.csv``). A row whose published time is a truck or freight-train time says
-so with ``hours_traffic=freight`` and is routed as freight. Statuses stay those a freight
-scenario sees (:func:`_all_open` drops passenger-only status spans): the published
-timetables date from when those borders were open to passengers (the Baku-Tbilisi
-train, for one, has not run since Azerbaijan closed its land borders in March 2020).
+so with ``hours_traffic=freight`` and is routed as freight.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import math
 import statistics
 from dataclasses import dataclass
@@ -30,8 +34,7 @@ from corridor._errors import DataError
 from corridor.network import TransitNetwork, load_network
 
 __all__ = [
-    "CLOSED_FOR_VALIDATION",
-    "OPENED_FOR_VALIDATION",
+    "VALIDATION_DATE",
     "Comparison",
     "compare",
     "read_table",
@@ -42,6 +45,9 @@ _COLUMNS = ("from", "to", "published_km", "published_hours", "kind", "source")
 _KINDS = ("trunk", "mountain", "steppe", "cross-border", "domestic")
 #: Classes a published time may be for (column ``hours_traffic``; empty: passenger).
 HOURS_TRAFFIC = ("passenger", "freight")
+#: Date of the comparison's scenario: before Temir Baba's passenger restriction (May 2018),
+#: Azerbaijan's passenger closure (March 2020) and the Lachin blockade (December 2022).
+VALIDATION_DATE = "2018-01-01"
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,7 @@ def compare(
     network: TransitNetwork | None = None,
     path: Path | None = None,
     traffic: str | None = None,
+    date: str = VALIDATION_DATE,
 ) -> list[Comparison]:
     """Route every pair of a validation table and compare with the published figures.
 
@@ -172,6 +179,8 @@ def compare(
         Traffic class whose border dwell the routes take. None (default): each row's
         ``hours_traffic`` (passenger unless the row says freight); ``"freight"`` or
         ``"passenger"`` forces it for every row (the report shows both).
+    date
+        Date of the routing scenario (its statuses); default :data:`VALIDATION_DATE`.
 
     Returns
     -------
@@ -183,7 +192,7 @@ def compare(
     if traffic is not None and traffic not in HOURS_TRAFFIC:
         msg = f"unknown traffic {traffic!r}; valid: {', '.join(HOURS_TRAFFIC)} or None"
         raise ValueError(msg)
-    net = _all_open(network if network is not None else load_network())
+    net = network if network is not None else load_network()
     table_path = path or _table_path(mode)
     table = read_table(table_path, set(net.node_ids))
     classes = read_hours_traffic(table_path)
@@ -191,7 +200,13 @@ def compare(
     for (o, d, kind, km, hours), own in zip(table, classes, strict=True):
         cls = traffic or own
         scen = make_scenario(
-            origins=[o], destinations=[d], modes=[mode], k=1, objective="hours", traffic=cls
+            origins=[o],
+            destinations=[d],
+            modes=[mode],
+            k=1,
+            objective="hours",
+            traffic=cls,
+            date=date,
         )
         best = plan(scen, network=net, explain=False).pairs[0].best
         out.append(
@@ -208,43 +223,6 @@ def compare(
             )
         )
     return out
-
-
-#: Closed elements opened for the comparison (id: why): their published length dates from
-#: when they were open. Every other element keeps its status, so a closed border makes
-#: the comparison take the detour a traveller would take.
-OPENED_FOR_VALIDATION = {
-    "r-goris-stepanakert": "Lachin road, closed to Armenian transit since 2023; km of 2014-23",
-}
-#: Elements closed for the comparison, to keep the era of the opened ones consistent.
-CLOSED_FOR_VALIDATION = {
-    "r-stepanakert-barda": "line of contact while the Lachin road was open (1994-2023)",
-}
-
-
-def _all_open(net: TransitNetwork) -> TransitNetwork:
-    """Return the network with the elements opened and closed for the comparison."""
-    from corridor._ground import FrozenMap
-
-    def build(n: TransitNetwork) -> TransitNetwork:
-        edges = n.edges.copy()
-        opened = edges.index.isin(list(OPENED_FOR_VALIDATION))
-        edges.loc[opened, "status"] = "open"
-        edges.loc[edges.index.isin(list(CLOSED_FOR_VALIDATION)), "status"] = "closed"
-        changed = set(OPENED_FOR_VALIDATION) | set(CLOSED_FOR_VALIDATION)
-        # passenger-only spans dropped: passenger routes see the statuses freight sees
-        # (the published timetables predate the passenger closures; module docstring)
-        history = FrozenMap(
-            {
-                k: tuple(s for s in v if s.traffic != "passenger")
-                for k, v in n.ground.history.items()
-                if k not in changed
-            }
-        )
-        ground = dataclasses.replace(n.ground, history=history)
-        return dataclasses.replace(n, edges=edges, ground=ground, _derived={})
-
-    return net.derived("validation:opened", build)
 
 
 def summary(rows: list[Comparison]) -> dict[str, float]:

@@ -505,8 +505,11 @@ def throughput(
     Capacities come only from ``capacities.csv`` (crossings' trucks or trains per day,
     ports' tonnes per year, links' line capacities), each converted to tonnes per day
     through ``unit_conversions.csv`` in one place
-    (:meth:`corridor._ground.GroundTables.tonnes_per_day` via ``capacity_for``), for the
-    scenario's ``traffic`` class. Elements without a capacity are unbounded. When an
+    (:meth:`corridor._ground.GroundTables.capacity_for`), for the scenario's ``traffic``
+    class and per mode: a flow by one mode through a node uses the node's row for that
+    mode, else its empty-mode row, so a road post's trucks/day never caps the rail line
+    beside it; a combined flow uses each mode's own row. Elements without a capacity are
+    unbounded. When an
     unbounded path exists, the answer says so and lists the elements on it that lack
     capacity data instead of inventing a number.
 
@@ -537,83 +540,20 @@ def throughput(
 
 
 def _max_flow(ctx: _Context) -> Throughput:
-    """Max flow in tonnes per day; capacities from ``capacities.csv`` (one conversion place)."""
-    net = ctx.net
-    ground = net.ground
-    traffic = ctx.scenario.traffic
+    """Max flow in tonnes per day; per-mode capacities from ``capacities.csv``.
+
+    The graph (:mod:`corridor._capflow`) bounds each mode at a node by that mode's row,
+    else the node's empty-mode row, so a combined flow uses each mode's own capacity.
+    """
+    from corridor._capflow import max_flow
+
     usable, _, _ = _ground_masks(ctx)
-    units = set()
-    G = nx.DiGraph()
-    cap_nodes: dict[str, tuple[float, str]] = {}
-    for nid in net.node_ids:
-        cap = ground.capacity_for(nid, traffic)
-        if cap is not None:
-            cap_nodes[nid] = (cap.tonnes_per_day, cap.unit)
-    edge_ids = net.edges.index
-    for k in np.flatnonzero(usable):
-        u, v = net.node_ids[net.edge_u[k]], net.node_ids[net.edge_v[k]]
-        eid = str(edge_ids[k])
-        cap = ground.capacity_for(eid, traffic)
-        attrs = {"capacity": cap.tonnes_per_day} if cap is not None else {}
-        for a, b in ((u, v), (v, u)):
-            if G.has_edge(f"{a}>out", f"{b}>in"):  # parallel edges: capacities add up
-                old = G.edges[f"{a}>out", f"{b}>in"]
-                if "capacity" in old and "capacity" in attrs:
-                    old["capacity"] += attrs["capacity"]
-                else:
-                    old.pop("capacity", None)
-                continue
-            G.add_edge(f"{a}>out", f"{b}>in", edge=eid, **attrs)
-    for n in list({x.split(">")[0] for x in G.nodes}):
-        attrs = {}
-        if n in cap_nodes:
-            attrs = {"capacity": cap_nodes[n][0]}
-        G.add_edge(f"{n}>in", f"{n}>out", node=n, **attrs)
-    o, d = ctx.orig.node, ctx.dest.node
-    unit_label = "t/day"
-    if o is None or d is None or f"{o}>out" not in G or f"{d}>in" not in G:
-        return Throughput(
-            ctx.orig.label, ctx.dest.label, unit_label, 0.0, (), note="no ground route"
-        )
-    try:
-        value, _ = nx.maximum_flow(G, f"{o}>out", f"{d}>in")
-    except nx.NetworkXUnbounded:
-        missing = _unbounded_path(G, f"{o}>out", f"{d}>in")
+    res = max_flow(ctx.net, usable, ctx.scenario.traffic, ctx.orig.node, ctx.dest.node)
+    o, d, unit = ctx.orig.label, ctx.dest.label, "t/day"
+    if not res.reachable:
+        return Throughput(o, d, unit, 0.0, (), note="no ground route")
+    if res.value is None:
         note = "unbounded by the data: a path with no sourced capacity exists"
-        return Throughput(
-            ctx.orig.label, ctx.dest.label, unit_label, None, (), tuple(missing), note
-        )
-    if value == 0:
-        return Throughput(
-            ctx.orig.label, ctx.dest.label, unit_label, 0.0, (), note="no ground route"
-        )
-    _, (reach, _) = nx.minimum_cut(G, f"{o}>out", f"{d}>in")
-    bottlenecks = []
-    for a, b, data in G.edges(data=True):
-        if a in reach and b not in reach and "capacity" in data:
-            name = data.get("node") or data.get("edge")
-            bottlenecks.append(str(name))
-            cap = ground.capacity_for(str(name), traffic)
-            if cap is not None:
-                units.add(cap.unit)
-    unit = unit_label
-    note = "binding capacities given in " + ", ".join(sorted(units)) if units else ""
-    return Throughput(
-        ctx.orig.label, ctx.dest.label, unit, float(value), tuple(sorted(bottlenecks)), (), note
-    )
-
-
-def _unbounded_path(G: nx.DiGraph, s: str, t: str) -> list[str]:
-    """Elements of one source-target path that has no capacity anywhere."""
-    free = nx.DiGraph((a, b, d) for a, b, d in G.edges(data=True) if "capacity" not in d)
-    try:
-        path = nx.shortest_path(free, s, t)
-    except (nx.NetworkXNoPath, nx.NodeNotFound):
-        return []
-    names = []
-    for a, b in zip(path[:-1], path[1:], strict=True):
-        data = G.edges[a, b]
-        name = data.get("node") or data.get("edge")
-        if (name and data.get("node") is None) or (name and str(name).startswith("x-")):
-            names.append(str(name))
-    return names
+        return Throughput(o, d, unit, None, (), res.missing, note)
+    note = "binding capacities given in " + ", ".join(res.units) if res.units else ""
+    return Throughput(o, d, unit, res.value, res.bottlenecks, (), note)

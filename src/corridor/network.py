@@ -72,8 +72,9 @@ CROSSING_BORDER_KM = 5.0
 TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
 #: 5: sea lanes tagged with territorial seas; 6: dwell per traffic class;
-#: 7: the npz holds the routing columns and ground tables (warm runs read no frames)
-_CACHE_VERSION = 7
+#: 7: the npz holds the routing columns and ground tables (warm runs read no frames);
+#: 8: capacity rows and unit conversions carry a ``mode``
+_CACHE_VERSION = 8
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
