@@ -64,7 +64,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BORDERS = ROOT / "src" / "corridor" / "data" / "borders" / "countries.geojson"
 NETWORK = ROOT / "src" / "corridor" / "data" / "network"
 with (NETWORK / "speeds.csv").open(encoding="utf-8", newline="") as _fh:
-    SPEED_KEYS = {(r["class"], r["terrain"], r["mode"]) for r in csv.DictReader(_fh)}
+    # a link type needs a passenger (or all) row; freight/military fall back as in _ground
+    SPEED_KEYS = {
+        (r["class"], r["terrain"], r["mode"])
+        for r in csv.DictReader(_fh)
+        if r["traffic"] in ("passenger", "all")
+    }
 
 #: Links that cross a state border with no border post of their own (documented exceptions).
 UNMARKED_BORDER_LINKS = {

@@ -236,6 +236,11 @@ def _same_network(a: network.TransitNetwork, b: network.TransitNetwork) -> None:
     assert a.countries == b.countries and a.node_ids == b.node_ids
     for name in ("edge_u", "edge_v", "edge_km", "edge_hours", "edge_mode", "edge_mask"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert (
+        set(a.edge_hours_class) == set(b.edge_hours_class) == {"freight", "passenger", "military"}
+    )
+    for traffic, hours in a.edge_hours_class.items():
+        np.testing.assert_array_equal(hours, b.edge_hours_class[traffic])
 
 
 def test_network_second_load_hits_the_cache(

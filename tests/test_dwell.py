@@ -148,7 +148,7 @@ def _defaults() -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def dwell_net(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwork:
-    """The shipped network with a hand-written dwell table (and no dated statuses)."""
+    """The shipped network with a hand-written dwell table (no dated statuses, one speed)."""
     folder = tmp_path_factory.mktemp("net") / "network"
     shutil.copytree(package_data_folder() / "network", folder)
     (folder / "crossing_times.csv").write_text(
@@ -158,7 +158,22 @@ def dwell_net(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwor
         encoding="utf-8",
     )
     (folder / "status_history.csv").unlink()
+    _one_speed_for_every_class(folder / "speeds.csv")
     return network.load_network(folder)
+
+
+def _one_speed_for_every_class(path: Path) -> None:
+    """Keep only the passenger and ``all`` speed rows, as ``all``: hours differ by dwell alone."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields = list(reader.fieldnames or ())
+        rows = [r for r in reader if r["traffic"] in ("passenger", "all")]
+    for r in rows:
+        r["traffic"] = "all"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _route(net: network.TransitNetwork, o: str, d: str, traffic: str) -> routing.Route:

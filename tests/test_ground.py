@@ -20,9 +20,12 @@ MODES = {"x-a": ("road", "rail"), "port-p": ("sea",), "town": ("road",), "r-town
 
 TABLES = {
     "speeds.csv": (
-        "class,terrain,mode,kmh,basis,source\n"
-        "trunk,plain,road,80,assumption,\n"
-        "main,plain,rail,50,sourced,https://example.org/timetable\n"
+        "class,terrain,mode,traffic,kmh,basis,source\n"
+        "trunk,plain,road,passenger,80,assumption,\n"
+        "trunk,plain,road,freight,60,sourced,https://example.org/truck-limit\n"
+        "trunk,plain,road,all,70,assumption,\n"
+        "trunk,mountain,road,all,40,assumption,\n"
+        "main,plain,rail,all,50,sourced,https://example.org/timetable\n"
     ),
     "ground_defaults.csv": (
         "name,value,unit,basis,source,notes\n"
@@ -72,7 +75,7 @@ def _load(folder: Path) -> _ground.GroundTables:
 
 def test_valid_tables_load_and_convert_to_tonnes(tmp_path: Path) -> None:
     g = _load(_write(tmp_path))
-    assert g.speeds[("trunk", "plain", "road")].kmh == 80.0
+    assert g.speeds[("trunk", "plain", "road", "passenger")].kmh == 80.0
     cap = g.capacity_for("x-a")
     assert cap is not None and cap.tonnes_per_day == pytest.approx(1000 * 20)
     link = g.capacity_for("r-town-x-a", "military")  # an "all" row serves every class
@@ -90,7 +93,8 @@ def test_valid_tables_load_and_convert_to_tonnes(tmp_path: Path) -> None:
     assert g.capacity_for("r-town-x-a", mode="road") == link  # the empty row serves every mode
     assert g.conversions["trains/day"].mode == "rail" and g.conversions["t/year"].mode == ""
     with pytest.raises(TypeError):
-        g.speeds[("x", "y", "road")] = g.speeds[("trunk", "plain", "road")]  # type: ignore[index]
+        key = ("trunk", "plain", "road", "all")
+        g.speeds[("x", "y", "road", "all")] = g.speeds[key]  # type: ignore[index]
 
 
 def test_dwell_prefers_the_directional_row(tmp_path: Path) -> None:
@@ -140,8 +144,11 @@ def test_status_history_selects_by_date_and_traffic(tmp_path: Path) -> None:
         ("status_history.csv", "x-a,1994", "x-q,1994", "element"),
         ("unit_conversions.csv", "trucks/day,20", "trucks/day,-20", "tonnes_per_unit"),
         ("unit_conversions.csv", ",20,day,", ",20,fortnight,", "per"),
-        ("speeds.csv", "trunk,plain,road,80", "trunk,plain,road,0", "kmh"),
+        ("speeds.csv", "trunk,plain,road,passenger,80", "trunk,plain,road,passenger,0", "kmh"),
         ("speeds.csv", "main,plain,rail", "main,plain,tram", "mode"),
+        ("speeds.csv", "road,freight,60", "road,lorries,60", "traffic"),
+        ("speeds.csv", "road,freight,60", "road,,60", "traffic"),
+        ("speeds.csv", "road,all,70", "road,freight,70", "traffic"),  # duplicate row
         ("ground_defaults.csv", "dwell_road_h,3", "dwell_road_h,NaN", "value"),
     ],
 )
@@ -294,5 +301,8 @@ def test_every_link_speed_comes_from_the_speed_table() -> None:
     links = net.edges[net.edges["mode"].isin(["road", "rail"])]
     assert (links["class"] != "").all() and (links["terrain"] != "").all()
     for eid, row in links.iterrows():
-        kmh = net.ground.speeds[(row["class"], row["terrain"], row["mode"])].kmh
-        assert row["hours"] == pytest.approx(row["km"] / kmh), eid
+        speed = _ground.speed_for(
+            net.ground.speeds, row["class"], row["terrain"], row["mode"], "passenger"
+        )
+        assert speed is not None, eid
+        assert row["hours"] == pytest.approx(row["km"] / speed.kmh), eid

@@ -125,6 +125,7 @@ def test_freight_and_passenger_hours_differ_by_the_dwell_rows(tmp_path: Path) ->
     # Yerevan-Tbilisi by road crosses at Bagratashen-Sadakhlo; the two classes differ by
     # the two dwell rows of crossing_times.csv (read here with the csv module, not corridor)
     import csv
+    import shutil
 
     from corridor._resources import package_data_folder
 
@@ -143,8 +144,21 @@ def test_freight_and_passenger_hours_differ_by_the_dwell_rows(tmp_path: Path) ->
         "yerevan,tbilisi,301,5.75,cross-border,s,\n",
         encoding="utf-8",
     )
-    (f,) = _validation.compare("road", path=one, traffic="freight")
-    (p,) = _validation.compare("road", path=one)  # the row's own class: passenger
+    # one speed for every class (speeds.csv's passenger and all rows), so only dwell differs
+    folder = tmp_path / "network"
+    shutil.copytree(package_data_folder() / "network", folder)
+    speeds = folder / "speeds.csv"
+    with speeds.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields = list(reader.fieldnames or ())
+        kept = [{**r, "traffic": "all"} for r in reader if r["traffic"] in ("passenger", "all")]
+    with speeds.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(kept)
+    net = corridor.load_network(folder)
+    (f,) = _validation.compare("road", path=one, traffic="freight", network=net)
+    (p,) = _validation.compare("road", path=one, network=net)  # the row's own class
     assert (f.traffic, p.traffic) == ("freight", "passenger")
     assert "x-bagratashen" in p.via
     assert f.km == pytest.approx(p.km)

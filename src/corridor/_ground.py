@@ -2,9 +2,15 @@
 
 Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assumption``):
 
-* ``speeds.csv`` -- ``class,terrain,mode,kmh,basis,source``: average speed by road class
-  or rail line type and terrain; each link of ``links.csv`` names its ``class`` and
-  ``terrain``.
+* ``speeds.csv`` -- ``class,terrain,mode,traffic,kmh,basis,source``: average speed by road
+  class or rail line type, terrain and traffic class (``passenger``, ``freight``,
+  ``military`` or ``all``); each link of ``links.csv`` names its ``class`` and ``terrain``.
+  Look-up (:func:`speed_for`): the class's own row, then the ``all`` row; ``military``
+  without a row of its own takes the ``freight`` row (convoys of loaded trucks are bound by
+  the same truck limits), then ``all`` -- the order :func:`dwell_row` uses. A link's
+  ``hours`` are its passenger hours (``km`` over the passenger speed: car and
+  passenger-train times, what the validation compares); each other class scales them by
+  the ratio of the two speeds (:func:`speed_factors`).
 * ``ground_defaults.csv`` -- ``name,value,unit,basis,source,notes``: the named defaults
   used where no row applies (border dwell per mode, port and ferry waits).
 * ``crossing_times.csv`` -- ``node,direction,mode,traffic,dwell_hours,basis,date,source,notes``:
@@ -64,6 +70,8 @@ __all__ = [
     "load_ground",
     "parse_day",
     "read_speeds",
+    "speed_factors",
+    "speed_for",
 ]
 
 #: Optional files read by :func:`load_ground` (absent file: empty table).
@@ -98,7 +106,7 @@ _DIRECTION = re.compile(r"^([A-Z]{3})>([A-Z]{3})$")
 
 @dataclass(frozen=True)
 class Speed:
-    """Average speed of one road class or rail line type on one terrain."""
+    """Average speed of one road class or rail line type on one terrain, per traffic class."""
 
     road_class: str
     terrain: str
@@ -106,6 +114,7 @@ class Speed:
     kmh: float
     basis: str
     source: str
+    traffic: str = "all"  # passenger, freight, military or all
 
 
 @dataclass(frozen=True)
@@ -207,7 +216,8 @@ class FrozenMap(Mapping[K, V]):
 class GroundTables:
     """Immutable ground tables of a network (see the module docstring)."""
 
-    speeds: Mapping[tuple[str, str, str], Speed] = field(default_factory=FrozenMap)
+    #: keyed by ``(class, terrain, mode, traffic)``; see :func:`speed_for`
+    speeds: Mapping[tuple[str, str, str, str], Speed] = field(default_factory=FrozenMap)
     defaults: Mapping[str, Default] = field(default_factory=FrozenMap)
     dwell: tuple[Dwell, ...] = ()
     capacities: Mapping[str, tuple[Capacity, ...]] = field(default_factory=FrozenMap)
@@ -375,27 +385,99 @@ def _date(r: dict[str, str], column: str, path: Path, row: int, *, end: bool = F
         raise _fail(path, row, column, str(exc)) from None
 
 
-def read_speeds(folder: Path) -> FrozenMap[tuple[str, str, str], Speed]:
+def read_speeds(folder: Path) -> FrozenMap[tuple[str, str, str, str], Speed]:
     """Read ``speeds.csv`` of a network folder (empty when the file is absent)."""
     path = folder / "speeds.csv"
     return FrozenMap(_read_speeds(path) if path.exists() else {})
 
 
-def _read_speeds(path: Path) -> dict[tuple[str, str, str], Speed]:
-    out: dict[tuple[str, str, str], Speed] = {}
-    for row, r in _rows(path, ("class", "terrain", "mode", "kmh", "basis", "source")):
+def _read_speeds(path: Path) -> dict[tuple[str, str, str, str], Speed]:
+    out: dict[tuple[str, str, str, str], Speed] = {}
+    for row, r in _rows(path, ("class", "terrain", "mode", "traffic", "kmh", "basis", "source")):
         mode = _choice(r, "mode", _SPEED_MODES, path, row)
+        traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
         _choice(r, "basis", _BASES, path, row)
         _sourced(r, path, row)
         for column in ("class", "terrain"):
             if not r[column]:
                 raise _fail(path, row, column, "empty value")
-        key = (r["class"], r["terrain"], mode)
+        key = (r["class"], r["terrain"], mode, traffic)
         if key in out:
-            raise _fail(path, row, "class", f"duplicate class/terrain/mode {key}")
+            raise _fail(path, row, "traffic", f"duplicate class/terrain/mode/traffic {key}")
         kmh = _number(r, "kmh", path, row, positive=True)
-        out[key] = Speed(r["class"], r["terrain"], mode, kmh, r["basis"], r["source"])
+        out[key] = Speed(r["class"], r["terrain"], mode, kmh, r["basis"], r["source"], traffic)
     return out
+
+
+def speed_for(
+    speeds: Mapping[tuple[str, str, str, str], Speed],
+    road_class: str,
+    terrain: str,
+    mode: str,
+    traffic: str,
+) -> Speed | None:
+    """Pick the speed row of a road class or rail line type and terrain for a traffic class.
+
+    Look-up order: the class's own row, then the ``all`` row. ``military`` without a row
+    of its own takes the ``freight`` row before the ``all`` row: a convoy of loaded
+    trucks is bound by the same truck speed limits and climbing speeds (a stated
+    assumption, ``GROUND_FACTS_PROVENANCE.md`` "Speeds by traffic class"), as
+    :func:`dwell_row` does for border dwell.
+
+    Parameters
+    ----------
+    speeds
+        The speed table (:func:`read_speeds`).
+    road_class, terrain, mode
+        What a link of ``links.csv`` names (``mode`` is ``road`` or ``rail``).
+    traffic
+        ``passenger``, ``freight`` or ``military``.
+
+    Returns
+    -------
+    Speed or None
+        None when no row applies.
+    """
+    order = ("military", "freight", "all") if traffic == "military" else (traffic, "all")
+    for cls in order:
+        row = speeds.get((road_class, terrain, mode, cls))
+        if row is not None:
+            return row
+    return None
+
+
+def speed_factors(
+    speeds: Mapping[tuple[str, str, str, str], Speed],
+    road_class: str,
+    terrain: str,
+    mode: str,
+) -> tuple[float, dict[str, float]]:
+    """Passenger speed of a link type and each traffic class's hours per passenger hour.
+
+    A link's ``hours`` are ``km`` over the passenger speed; a class's hours are those
+    hours times its factor (passenger speed over the class's speed), so a length or time
+    refined later (OSM) keeps each class's ratio.
+
+    Returns
+    -------
+    kmh, factors
+        The passenger speed and ``{traffic class: factor}`` for every class.
+
+    Raises
+    ------
+    KeyError
+        Naming the first class without a row (the caller reports the file row).
+    """
+    base = speed_for(speeds, road_class, terrain, mode, "passenger")
+    if base is None:
+        raise KeyError("passenger")
+    factors = {}
+    for traffic in TRAFFIC_CLASSES:
+        row = speed_for(speeds, road_class, terrain, mode, traffic)
+        if row is None:
+            raise KeyError(traffic)
+        factors[traffic] = base.kmh / row.kmh
+    return base.kmh, factors
 
 
 def _read_defaults(path: Path) -> dict[str, Default]:
@@ -636,7 +718,7 @@ def load_ground(
     node_ids: frozenset[str],
     edge_ids: frozenset[str],
     element_modes: Mapping[str, Iterable[str]],
-    speeds: Mapping[tuple[str, str, str], Speed] | None = None,
+    speeds: Mapping[tuple[str, str, str, str], Speed] | None = None,
 ) -> GroundTables:
     """Read and validate the ground tables of a network folder.
 

@@ -238,7 +238,7 @@ def _parse_via(text: str, f: Path, row: int) -> list[tuple[float, float]]:
 
 
 def _edge_frames(
-    path: Path, nodes: pd.DataFrame, speeds: Mapping[tuple[str, str, str], _ground.Speed]
+    path: Path, nodes: pd.DataFrame, speeds: Mapping[tuple[str, str, str, str], _ground.Speed]
 ) -> pd.DataFrame:
     import geopandas as gpd
     import pandas as pd
@@ -303,7 +303,7 @@ def _edge_record(
     f: Path,
     row: int,
     geometry: Any,
-    speeds: Mapping[tuple[str, str, str], _ground.Speed],
+    speeds: Mapping[tuple[str, str, str, str], _ground.Speed],
 ) -> dict[str, Any]:
     if not str(r.get("id", "")).strip():
         raise _fail(f, row, "id", "empty id")
@@ -314,16 +314,11 @@ def _edge_record(
     km = _float(str(r["km"]), f, row, "km", positive=True)
     speed_text = str(r.get("speed_kmh", "")).strip()
     road_class, terrain = str(r.get("class", "")).strip(), str(r.get("terrain", "")).strip()
+    factors: dict[str, float] = {}
     if road_class or terrain:
         if speed_text:
             raise _fail(f, row, "speed_kmh", "give class/terrain or speed_kmh, not both")
-        key = (road_class, terrain, str(r["mode"]))
-        if key not in speeds:
-            known = sorted(f"{c}/{t}" for c, t, m in speeds if m == r["mode"])
-            raise _fail(
-                f, row, "class", f"no speed for {key} in speeds.csv; known: {', '.join(known)}"
-            )
-        speed = speeds[key].kmh
+        speed, factors = _class_speeds(road_class, terrain, str(r["mode"]), speeds, f, row)
     elif speed_text:
         speed = _float(speed_text, f, row, "speed_kmh", positive=True)
     else:
@@ -335,8 +330,56 @@ def _edge_record(
         "status_date": r.get("status_date", ""),
         "capacity_per_day": _opt_float(str(r.get("capacity_per_day", ""))),
         "capacity_unit": r.get("capacity_unit", ""), "source": r.get("source", ""),
-        "notes": r.get("notes", ""), "geometry": geometry,
+        "notes": r.get("notes", ""), "geometry": geometry, **_factor_columns(factors),
     }  # fmt: skip
+
+
+def _class_speeds(
+    road_class: str,
+    terrain: str,
+    mode: str,
+    speeds: Mapping[tuple[str, str, str, str], _ground.Speed],
+    f: Path,
+    row: int,
+) -> tuple[float, dict[str, float]]:
+    """Passenger speed and per-class hour factors of a link (:func:`_ground.speed_factors`)."""
+    try:
+        return _ground.speed_factors(speeds, road_class, terrain, mode)
+    except KeyError as exc:
+        traffic = exc.args[0]
+        known = sorted({f"{c}/{t}/{k}" for c, t, m, k in speeds if m == mode})
+        msg = (
+            f"no {traffic} speed for {(road_class, terrain, mode)} in speeds.csv (nor an "
+            f"'all' row); known class/terrain/traffic: {', '.join(known)}"
+        )
+        raise _fail(f, row, "class", msg) from None
+
+
+def _factor_columns(factors: Mapping[str, float]) -> dict[str, float]:
+    """``speed_factor_<class>`` edge columns: a class's hours per passenger hour (1 if none)."""
+    return {
+        f"speed_factor_{t}": factors.get(t, 1.0)
+        for t in _ground.TRAFFIC_CLASSES
+        if t != "passenger"
+    }
+
+
+def _hours_class_columns(edges: gpd.GeoDataFrame) -> dict[str, NDArray[np.float64]]:
+    """Hours of every edge per traffic class: ``hours`` times the class's speed factor.
+
+    Edges without a class/terrain (sea lanes, transfers, links with their own
+    ``speed_kmh``) have factor 1: every class takes their hours.
+    """
+    hours = edges["hours"].to_numpy(dtype=np.float64)
+    out = {}
+    for traffic in _ground.TRAFFIC_CLASSES:
+        name = f"speed_factor_{traffic}"
+        if name in edges.columns:
+            factor = np.nan_to_num(edges[name].to_numpy(dtype=np.float64), nan=1.0)
+            out[traffic] = np.asarray(hours * factor, dtype=np.float64)
+        else:
+            out[traffic] = hours.copy()
+    return out
 
 
 def _transfers(nodes: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -489,7 +532,7 @@ def _read_ground(
     path: Path,
     nodes: gpd.GeoDataFrame,
     edges: gpd.GeoDataFrame,
-    speeds: Mapping[tuple[str, str, str], _ground.Speed] | None = None,
+    speeds: Mapping[tuple[str, str, str, str], _ground.Speed] | None = None,
 ) -> _ground.GroundTables:
     return _ground.load_ground(
         path,
@@ -565,6 +608,7 @@ def _assemble(
         edge_dwell_back=_column(edges, "dwell_back"),
         edge_dwell_class=_dwell_class_columns(edges),
         ground=ground,
+        edge_hours_class=_hours_class_columns(edges),
     )
 
 

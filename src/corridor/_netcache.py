@@ -6,9 +6,10 @@ A warm ``corridor route`` must not pay for importing pandas, geopandas and pyarr
 * ``network-arrays-KEY.npz`` (:func:`corridor._cache.save_arrays`: ``allow_pickle=False``,
   JSON metadata inside, validated on load): the routing arrays of
   :class:`~corridor.network.TransitNetwork` (edge ends, km, hours, modes, country
-  masks, dwell hours), the small per-node and per-edge :class:`Columns` that routing,
-  place look-up and the CLI text and JSON output need (ids, names, kinds, countries,
-  statuses, ICAO/IATA codes, lon/lat, runways, the countries each edge crosses and
+  masks, dwell hours, hours per traffic class), the small per-node and per-edge
+  :class:`Columns` that routing, place look-up and the CLI text and JSON output need
+  (ids, names, kinds, countries, statuses, ICAO/IATA codes, lon/lat, runways, the
+  countries each edge crosses and
   every edge's line as flat coordinates plus offsets), and the parsed ground tables
   (:class:`corridor._ground.GroundTables`) as JSON. A warm load reads only this file.
 * ``network-nodes-KEY.parquet`` and ``network-edges-KEY.parquet`` (GeoParquet): the full
@@ -237,6 +238,8 @@ def write_cache(net: TransitNetwork, key: str) -> None:
     for traffic, (fwd, back) in net.edge_dwell_class.items():
         arrays[f"dwell_{traffic}_fwd"] = np.asarray(fwd, dtype=np.float64)
         arrays[f"dwell_{traffic}_back"] = np.asarray(back, dtype=np.float64)
+    for traffic, hours in net.edge_hours_class.items():
+        arrays[f"hours_{traffic}"] = np.asarray(hours, dtype=np.float64)
     arrays["countries"] = _text(net.countries)
     arrays["node_ids"] = _text(net.node_ids)
     for f in dataclasses.fields(cols):
@@ -274,6 +277,7 @@ class Cached:
     cols: Columns
     ground: _ground.GroundTables
     dwell_class: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]]
+    hours_class: dict[str, NDArray[np.float64]] = dataclasses.field(default_factory=dict)
 
 
 def _inconsistent(path: Path, problem: str) -> None:
@@ -302,12 +306,14 @@ def read_arrays(key: str) -> Cached | None:
     if not set(dwell_names) <= set(arrays):
         _inconsistent(path, "a traffic class lacks its backward dwell hours")
         return None
+    hours_names = [k for k in arrays if k.startswith("hours_")]
     node_cols = [k for k in names if k.startswith("node_")]
     edge_cols = ["edge_ids", "edge_status", "edge_countries"]
     shapes_ok = (
         all(arrays[k].shape == (m,) for k in (*ARRAY_NAMES, *edge_cols))
         and all(arrays[k].shape == (m,) for k in _DWELL_NAMES if k in arrays)
         and all(arrays[k].shape == (m,) and arrays[k].dtype == np.float64 for k in dwell_names)
+        and all(arrays[k].shape == (m,) and arrays[k].dtype == np.float64 for k in hours_names)
         and all(arrays[k].shape == (n,) for k in node_cols)
         and offsets.shape == (m + 1,)
         and arrays["edge_xy"].ndim == 2
@@ -348,6 +354,7 @@ def read_arrays(key: str) -> Cached | None:
         cols=Columns(**text),
         ground=ground,
         dwell_class={t: (arrays[f"dwell_{t}_fwd"], arrays[f"dwell_{t}_back"]) for t in classes},
+        hours_class={k[6:]: arrays[k] for k in hours_names},
     )
 
 

@@ -401,6 +401,9 @@ def _dask_options(fn: Any) -> Any:
 
 
 def _print_plan(result: Any) -> None:
+    traffic = getattr(getattr(result, "scenario", None), "traffic", None)
+    if traffic:  # speeds and border dwell, hence hours, depend on the traffic class
+        click.echo(f"hours for {traffic} traffic (speeds and border dwell of that class)")
     for pair in result.pairs:
         click.echo(f"{pair.origin} -> {pair.destination}")
         if not pair.feasible:

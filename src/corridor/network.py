@@ -73,8 +73,9 @@ TRANSFER_MAX_KM = 80.0
 TRANSFER_HANDLING_H = 1.0
 #: 5: sea lanes tagged with territorial seas; 6: dwell per traffic class;
 #: 7: the npz holds the routing columns and ground tables (warm runs read no frames);
-#: 8: capacity rows and unit conversions carry a ``mode``
-_CACHE_VERSION = 8
+#: 8: capacity rows and unit conversions carry a ``mode``;
+#: 9: speeds and edge hours per traffic class
+_CACHE_VERSION = 9
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -103,12 +104,17 @@ class TransitNetwork:
         ``capacity_unit``, ``source``, point geometry.
     edges
         GeoDataFrame indexed by edge id: ``u``, ``v``, ``mode``, ``km``,
-        ``km_basis``, ``hours``, ``status``, ``capacity_per_day``,
+        ``km_basis``, ``hours`` (passenger hours: car and passenger-train speeds),
+        ``speed_factor_freight`` and ``speed_factor_military`` (that class's hours per
+        passenger hour, from ``speeds.csv``), ``status``, ``capacity_per_day``,
         ``capacity_unit``, ``countries`` (ordered tuple of land countries
         crossed), ``territories``, ``source``, LineString geometry (u to v).
         Edges are usable in both directions.
     countries
         Country and territory codes, in bit order of :attr:`edge_mask`.
+    edge_hours
+        Passenger hours of every edge; :meth:`hours_array` gives a traffic class's
+        hours (routing uses the scenario's ``traffic``, default ``freight``).
 
     Notes
     -----
@@ -138,6 +144,8 @@ class TransitNetwork:
     )
     #: Speeds, dwell times, capacities and dated statuses (:mod:`corridor._ground`).
     ground: _ground.GroundTables = dataclasses.field(default_factory=_ground.GroundTables)
+    #: ``{traffic class: hours}`` of every edge (see :meth:`hours_array`).
+    edge_hours_class: Mapping[str, NDArray[np.float64]] = dataclasses.field(default_factory=dict)
 
     def dwell(self, edge: int, *, forward: bool, traffic: str = "freight") -> float:
         """Dwell hours of edge index ``edge`` travelled u to v (``forward``) or back."""
@@ -158,6 +166,19 @@ class TransitNetwork:
         fwd = zeros if self.edge_dwell_fwd is None else self.edge_dwell_fwd
         back = zeros if self.edge_dwell_back is None else self.edge_dwell_back
         return fwd, back
+
+    def hours_array(self, traffic: str = "freight") -> NDArray[np.float64]:
+        """Travel hours of every edge (dwell excluded) for a traffic class.
+
+        :attr:`edge_hours` are passenger hours (car and passenger-train speeds); a
+        truck or a convoy is slower on roads of each class and terrain
+        (``speeds.csv`` rows per traffic class, :func:`corridor._ground.speed_for`).
+        A network built without per-class hours (a hand-built one) uses
+        :attr:`edge_hours` for every class.
+        """
+        if traffic in self.edge_hours_class:
+            return self.edge_hours_class[traffic]
+        return self.edge_hours
 
     def derived(self, key: str, build: Callable[[TransitNetwork], T]) -> T:
         """Return a table derived from this network, built once and kept with it.
@@ -221,7 +242,8 @@ class TransitNetwork:
 
         Nodes carry ``x``, ``y`` (lon, lat), ``name``, ``kind``, ``country``;
         each edge appears in both directions (integer keys per node pair), with ``id``, ``mode``,
-        ``length`` (metres), ``travel_time`` (seconds), ``status``, ``countries``.
+        ``length`` (metres), ``travel_time`` (seconds, passenger speeds: see
+        :meth:`hours_array` for a traffic class's), ``status``, ``countries``.
         """
         import networkx as nx
 
@@ -403,6 +425,7 @@ def _read_cache(key: str, path: Path) -> TransitNetwork | None:
         edge_dwell_back=arrays.get("edge_dwell_back"),
         edge_dwell_class=got.dwell_class,
         ground=got.ground,
+        edge_hours_class=got.hours_class,
     )
 
 

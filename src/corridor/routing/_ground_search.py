@@ -302,7 +302,7 @@ def _legs_from_edges(
                 if tb.kind[n] in gates and n not in via:
                     via.append(n)
             km += float(net.edge_km[e])
-            hours += float(net.edge_hours[e]) + float(penalty[e])
+            hours += float(net.hours_array(ctx.scenario.traffic)[e]) + float(penalty[e])
             hours += net.dwell(e, forward=tb.edge_u[e] == a, traffic=ctx.scenario.traffic)
             if cond_bits[e]:
                 conditional |= {

@@ -112,7 +112,8 @@ def _weights(ctx: _Context, penalty: np.ndarray) -> np.ndarray:
         return net.edge_km.copy()
     if ctx.scenario.objective == "hours":
         dwell = _dwell(net, forward=True, traffic=ctx.scenario.traffic)
-        return np.asarray(net.edge_hours + dwell + penalty, dtype=np.float64)
+        hours = net.hours_array(ctx.scenario.traffic)
+        return np.asarray(hours + dwell + penalty, dtype=np.float64)
     changes = np.isin(net.edge_mode, [EDGE_MODES.index(m) for m in ("transfer", "ferry", "sea")])
     return np.where(changes, 1.0, 0.0) + net.edge_km * 1e-4
 
