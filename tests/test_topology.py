@@ -108,6 +108,32 @@ def test_closing_a_neighbour_does_not_cut_kazakhstan(net: network.TransitNetwork
         assert np.all([closed not in p.best.countries for p in pairs if p.best])
 
 
+# --- Kazakh republican roads (h-kzroads, issue 11 item 4) ---------------------------
+#: (origin, destination, town on the real trunk road between them, road): the shortest road
+#: must take that republican road (KazAvtoZhol names; Kazpravda 2025-11-26: before the
+#: Kyzylorda-Zhezkazgan road, Kyzylorda-Astana went via Balkhash, over 2,000 km).
+REPUBLICAN_ROADS = [
+    ("kyzylorda", "karaganda", "zhezkazgan", "Kyzylorda-Zhezkazgan-Karaganda-Shiderty"),
+    ("kyzylorda", "astana", "zhezkazgan", "Kyzylorda-Zhezkazgan-Karaganda-Shiderty"),
+    ("zhezkazgan", "petropavl", "arkalyk", "KAZ 13 Zhezkazgan-Arkalyk-Petropavl"),
+]
+
+
+@pytest.mark.parametrize(("origin", "destination", "town", "road"), REPUBLICAN_ROADS)
+def test_republican_roads_carry_the_domestic_trip(
+    net: network.TransitNetwork, origin: str, destination: str, town: str, road: str
+) -> None:
+    scen = make_scenario(
+        origins=[origin], destinations=[destination], modes=["road"], objective="km"
+    )
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None, road
+    assert set(best.countries) == {"KAZ"}, (road, best.countries)
+    edges = [e for leg in best.legs for e in leg.edges]
+    touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
+    assert town in touched, (road, edges)
+
+
 # --- railways (h-railtopo, issue 11 item 4) -------------------------------------------
 
 #: Rail-served cities their own country's railways cannot reach with every neighbour
