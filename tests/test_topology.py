@@ -134,6 +134,15 @@ def test_republican_roads_carry_the_domestic_trip(
     assert town in touched, (road, edges)
 
 
+def test_kostanay_aktobe_stays_in_kazakhstan(net: network.TransitNetwork) -> None:
+    # the Kostanay-Rudny-Denisovka-Karabutak republican road joins the M32 at Karabutak;
+    # without it the fastest Kostanay-Aktobe road ran through Russia (Troitsk-Orenburg)
+    scen = make_scenario(origins=["kostanay"], destinations=["aktobe"], modes=["road"])
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None
+    assert set(best.countries) == {"KAZ"}, best.countries
+
+
 # --- railways (h-railtopo, issue 11 item 4) -------------------------------------------
 
 #: Rail-served cities their own country's railways cannot reach with every neighbour
