@@ -116,6 +116,7 @@ REPUBLICAN_ROADS = [
     ("kyzylorda", "karaganda", "zhezkazgan", "Kyzylorda-Zhezkazgan-Karaganda-Shiderty"),
     ("kyzylorda", "astana", "zhezkazgan", "Kyzylorda-Zhezkazgan-Karaganda-Shiderty"),
     ("zhezkazgan", "petropavl", "arkalyk", "KAZ 13 Zhezkazgan-Arkalyk-Petropavl"),
+    ("aktobe", "atyrau", "kandyagash", "Aktobe-Atyrau-RF border (not via Oral)"),
 ]
 
 
