@@ -73,6 +73,25 @@ def _load(folder: Path) -> _ground.GroundTables:
     )
 
 
+def test_military_capacity_falls_back_to_freight_rows(tmp_path: Path) -> None:
+    g = _load(_write(tmp_path / "fallback"))
+    road = g.capacity_for("x-a", "military", mode="road")
+    assert road is not None and road.tonnes_per_day == pytest.approx(1000 * 20)
+    assert g.capacity_modes("x-a", "military") == {"road", "rail"}
+    own = (
+        TABLES["capacities.csv"]
+        + "x-a,node,50,trucks/day,military,2024,https://example.org/m,,road\n"
+    )
+    g = _load(_write(tmp_path / "own", **{"capacities.csv": own}))
+    mil = g.capacity_for("x-a", "military", mode="road")
+    assert mil is not None and mil.tonnes_per_day == pytest.approx(50 * 20)
+    # a military row replaces the freight row of its mode only
+    rail = g.capacity_for("x-a", "military", mode="rail")
+    assert rail is not None and rail.tonnes_per_day == pytest.approx(10 * 3000)
+    fr = g.capacity_for("x-a", "freight", mode="road")
+    assert fr is not None and fr.tonnes_per_day == pytest.approx(1000 * 20)
+
+
 def test_valid_tables_load_and_convert_to_tonnes(tmp_path: Path) -> None:
     g = _load(_write(tmp_path))
     assert g.speeds[("trunk", "plain", "road", "passenger")].kmh == 80.0

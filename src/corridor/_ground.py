@@ -95,6 +95,21 @@ _CAPACITY_MODE_OF = {
 }
 #: Traffic classes a scenario may select; ``all`` in a history row applies to every class.
 TRAFFIC_CLASSES = ("freight", "passenger", "military")
+
+
+def traffic_fallback(traffic: str) -> tuple[str, ...]:
+    """Traffic classes whose rows serve ``traffic``, most specific first.
+
+    A class's own rows, then ``all`` rows; ``military`` without rows of its own takes the
+    ``freight`` rows before the ``all`` rows (a convoy of loaded trucks clears borders,
+    drives and loads like freight: a stated assumption, ``GROUND_FACTS_PROVENANCE.md``).
+    The one rule behind :func:`dwell_row`, :func:`speed_for` and
+    :meth:`GroundTables.capacity_for`; statuses do not fall back (a freight opening says
+    nothing about military transit).
+    """
+    return ("military", "freight", "all") if traffic == "military" else (traffic, "all")
+
+
 _HISTORY_TRAFFIC = (*TRAFFIC_CLASSES, "all")
 _BASES = ("sourced", "assumption")
 _SPEED_MODES = ("road", "rail")
@@ -241,7 +256,7 @@ class GroundTables:
     def capacity_for(
         self, element: str, traffic: str = "freight", *, mode: str | None = None
     ) -> Capacity | None:
-        """Capacity row of an element for a traffic class (``all`` rows match any class).
+        """Capacity row of an element for a traffic class (:func:`traffic_fallback`; ``all`` rows match any class).
 
         Parameters
         ----------
@@ -261,7 +276,7 @@ class GroundTables:
             Where several rows match, the smallest daily tonnage binds; None when no row
             applies (the element is unbounded for that mode and class).
         """
-        rows = [r for r in self.capacities.get(element, ()) if r.traffic in (traffic, "all")]
+        rows = self._capacity_rows(element, traffic)
         if mode is not None:
             want = _CAPACITY_MODE_OF.get(mode, mode)
             own = [r for r in rows if want and r.mode == want]
@@ -272,8 +287,23 @@ class GroundTables:
 
     def capacity_modes(self, element: str, traffic: str = "freight") -> frozenset[str]:
         """Modes for which an element has a row of its own (for the traffic class)."""
+        return frozenset(r.mode for r in self._capacity_rows(element, traffic) if r.mode)
+
+    def _capacity_rows(self, element: str, traffic: str) -> list[Capacity]:
+        """Per mode, the rows of the most specific class that has one, plus ``all`` rows.
+
+        The classes are those of :func:`traffic_fallback`: ``military`` without a row of
+        its own for a mode takes that mode's ``freight`` row.
+        """
         rows = self.capacities.get(element, ())
-        return frozenset(r.mode for r in rows if r.mode and r.traffic in (traffic, "all"))
+        out = [r for r in rows if r.traffic == "all"]
+        for mode in dict.fromkeys(r.mode for r in rows):
+            for cls in traffic_fallback(traffic)[:-1]:
+                own = [r for r in rows if r.mode == mode and r.traffic == cls]
+                if own:
+                    out.extend(own)
+                    break
+        return out
 
     def status_on(self, element: str, day: dt.date | None, traffic: str, fallback: str) -> str:
         """Status of an element on ``day`` for ``traffic``.
@@ -438,8 +468,7 @@ def speed_for(
     Speed or None
         None when no row applies.
     """
-    order = ("military", "freight", "all") if traffic == "military" else (traffic, "all")
-    for cls in order:
+    for cls in traffic_fallback(traffic):
         row = speeds.get((road_class, terrain, mode, cls))
         if row is not None:
             return row
@@ -523,9 +552,7 @@ def dwell_row(
     Dwell or None
     """
     best: tuple[int, Dwell] | None = None
-    order = [traffic, "all"]
-    if traffic == "military":
-        order = ["military", "freight", "all"]
+    order = traffic_fallback(traffic)
     for row in rows:
         if row.node != node or row.mode != mode or row.traffic not in order:
             continue
