@@ -256,14 +256,15 @@ class GroundTables:
     def capacity_for(
         self, element: str, traffic: str = "freight", *, mode: str | None = None
     ) -> Capacity | None:
-        """Capacity row of an element for a traffic class (:func:`traffic_fallback`; ``all`` rows match any class).
+        """Capacity row of an element for a traffic class (:func:`traffic_fallback`).
 
         Parameters
         ----------
         element
             Node or link id.
         traffic
-            Traffic class.
+            Traffic class: per mode its own rows, else those of the class it falls back
+            to (``military`` -> ``freight``); ``all`` rows match any class.
         mode
             ``road``, ``rail`` or ``sea`` (``ferry`` and ``waterway`` count as ``sea``):
             the element's row for that mode, else its empty-mode row (the capacity of its

@@ -290,6 +290,7 @@ def _legs_from_edges(
         via: list[str] = []
         conditional: set[str] = set()
         km = hours = 0.0
+        edge_hours = net.hours_array(ctx.scenario.traffic)
         for e, a, b in items:
             line = list(tb.edge_coords[e])
             if tb.edge_u[e] != a:
@@ -302,7 +303,7 @@ def _legs_from_edges(
                 if tb.kind[n] in gates and n not in via:
                     via.append(n)
             km += float(net.edge_km[e])
-            hours += float(net.hours_array(ctx.scenario.traffic)[e]) + float(penalty[e])
+            hours += float(edge_hours[e]) + float(penalty[e])
             hours += net.dwell(e, forward=tb.edge_u[e] == a, traffic=ctx.scenario.traffic)
             if cond_bits[e]:
                 conditional |= {
