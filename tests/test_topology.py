@@ -164,8 +164,6 @@ RAIL_GAPS: dict[str, str] = {
     "astara-ir": "IRN: the Rasht-Astara line is under construction (rl-rasht-astara-ir closed)",
     "van": "TUR: Van is reached by the Lake Van train ferry from Tatvan, which is not in the "
     "network (only Van-Kapikoy towards Iran)",
-    "kartaly": "RUS: Kartaly's all-Russian lines (Kartaly-Orsk-Orenburg, Kartaly-Magnitogorsk) "
-    "are not in the network; its Troitsk line runs through Kazakhstan (x-salamat-rail)",
     "boskol": "KAZ: a station on the Kazakh section of Russia's Kartaly-Troitsk line "
     "(x-salamat-rail to x-kray-rail); no Kazakh line joins it",
 }
