@@ -144,6 +144,67 @@ def test_kostanay_aktobe_stays_in_kazakhstan(net: network.TransitNetwork) -> Non
     assert set(best.countries) == {"KAZ"}, best.countries
 
 
+# --- Kazakh republican roads, round 2 (h-kz3, issue 11 items 1 and 4) ----------------
+
+#: Domestic road trips whose fastest road leaves Kazakhstan because the Kazakh trunk road
+#: between them is not built yet ((origin, destination): why). Each entry is a real gap of the
+#: Kazakh network, not of the data: with the transit country closed the trip stays at home.
+DOMESTIC_DETOURS: dict[tuple[str, str], str] = {
+    ("aktau", "shymkent"): "UZB: no usable road joins Beyneu with Shalkar/Saksaulsk and the M32; "
+    "construction of the Beyneu - Sekseuil road is to start in 2026 and will shorten the route "
+    "by about 1,000 km (Minister of Transport, BAQ.kz 2026, https://baq.kz/zhanaozen-turkimenstan"
+    "-zholy-4-zholaqqa-keneytilmek-320016825/), so the trip runs Beyneu - Kungrad - Nukus - "
+    "Bukhara - Tashkent or, inside Kazakhstan, round by Atyrau, Kandyagash and Aktobe",
+}
+
+
+@pytest.mark.parametrize(("origin", "destination"), sorted(DOMESTIC_DETOURS))
+def test_documented_domestic_detours_leave_only_for_the_missing_road(
+    net: network.TransitNetwork, origin: str, destination: str
+) -> None:
+    scen = make_scenario(origins=[origin], destinations=[destination], modes=["road"])
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None
+    foreign = set(best.countries) - {"KAZ"}
+    # a documented detour that new data has closed must leave the list
+    assert foreign, (origin, destination, best.countries)
+    closed = make_scenario(
+        origins=[origin],
+        destinations=[destination],
+        modes=["road"],
+        stances=dict.fromkeys(foreign, "hostile"),
+    )
+    home = routing.plan(closed, network=net, explain=False).pairs[0].best
+    assert home is not None, DOMESTIC_DETOURS[(origin, destination)]
+    assert set(home.countries) == {"KAZ"}, home.countries
+
+
+def _geodesic_km(net: network.TransitNetwork, a: str, b: str) -> float:
+    pa, pb = net.nodes.loc[a].geometry, net.nodes.loc[b].geometry
+    return float(Geod(ellps="WGS84").inv(pa.x, pa.y, pb.x, pb.y)[2]) / 1000.0
+
+
+#: (origin, destination, road): pairs joined by a republican road that corridor lacked until
+#: round 2; the road km must stay within 1.3 times the WGS84 geodesic (stated tolerance for a
+#: steppe trunk road; the detours they replaced were 1.96 and more times it).
+DIRECT_ROADS = [
+    ("karaganda", "ayagoz", "Karaganda - Ayagoz - Tarbagatai - Bogas (TravelMapping A20)"),
+]
+
+
+@pytest.mark.parametrize(("origin", "destination", "road"), DIRECT_ROADS)
+def test_republican_roads_round_2_join_the_pair_directly(
+    net: network.TransitNetwork, origin: str, destination: str, road: str
+) -> None:
+    scen = make_scenario(
+        origins=[origin], destinations=[destination], modes=["road"], objective="km"
+    )
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None, road
+    assert set(best.countries) == {"KAZ"}, (road, best.countries)
+    assert best.km <= 1.3 * _geodesic_km(net, origin, destination), (road, best.km)
+
+
 # --- railways (h-railtopo, issue 11 item 4) -------------------------------------------
 
 #: Rail-served cities their own country's railways cannot reach with every neighbour
