@@ -184,18 +184,20 @@ def _geodesic_km(net: network.TransitNetwork, a: str, b: str) -> float:
     return float(Geod(ellps="WGS84").inv(pa.x, pa.y, pb.x, pb.y)[2]) / 1000.0
 
 
-#: (origin, destination, road): pairs joined by a republican road that corridor lacked until
-#: round 2; the road km must stay within 1.3 times the WGS84 geodesic (stated tolerance for a
-#: steppe trunk road; the detours they replaced were 1.96 and 2.69 times it).
+#: (origin, destination, road, ratio): pairs joined by a republican road that corridor lacked
+#: until round 2; the road km must stay within ``ratio`` times the WGS84 geodesic (stated
+#: tolerances: 1.3 for a steppe trunk road, 2.0 where the road bends round, as Atbasar - Zhaksy -
+#: Buzuluk - Arkalyk does; the detours they replaced were 1.96, 2.69 and 3.22 times it).
 DIRECT_ROADS = [
-    ("karaganda", "ayagoz", "Karaganda - Ayagoz - Tarbagatai - Bogas (TravelMapping A20)"),
-    ("kostanay", "arkalyk", "Kostanay - Auliekol - Surgan, then KAZ 13 (Zhezkazgan - Petropavl)"),
+    ("karaganda", "ayagoz", "Karaganda - Ayagoz - Tarbagatai - Bogas (TravelMapping A20)", 1.3),
+    ("kostanay", "arkalyk", "Kostanay - Auliekol - Surgan, then KAZ 13", 1.3),
+    ("astana", "arkalyk", "KAZ03 to Zhaksy, Zhaksy - Esil - Buzuluk, then KAZ 13", 2.0),
 ]
 
 
-@pytest.mark.parametrize(("origin", "destination", "road"), DIRECT_ROADS)
+@pytest.mark.parametrize(("origin", "destination", "road", "ratio"), DIRECT_ROADS)
 def test_republican_roads_round_2_join_the_pair_directly(
-    net: network.TransitNetwork, origin: str, destination: str, road: str
+    net: network.TransitNetwork, origin: str, destination: str, road: str, ratio: float
 ) -> None:
     scen = make_scenario(
         origins=[origin], destinations=[destination], modes=["road"], objective="km"
@@ -203,7 +205,7 @@ def test_republican_roads_round_2_join_the_pair_directly(
     best = routing.plan(scen, network=net, explain=False).pairs[0].best
     assert best is not None, road
     assert set(best.countries) == {"KAZ"}, (road, best.countries)
-    assert best.km <= 1.3 * _geodesic_km(net, origin, destination), (road, best.km)
+    assert best.km <= ratio * _geodesic_km(net, origin, destination), (road, best.km)
 
 
 def test_karabutak_junction_turns_from_the_kostanay_road_onto_the_m32(
