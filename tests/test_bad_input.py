@@ -394,6 +394,7 @@ CASES: list[Case] = [
     C("chokepoints-close-unknown", ["chokepoints", *RUN[1:], "--close", "XXX"]),
     C("throughput-close-unknown", ["throughput", *RUN[1:], "--close", "XXX"]),
     C("throughput-range-nan", ["throughput", *RUN[1:], "--range-km", "nan"]),
+    C("throughput-mode-air", ["throughput", "--from", "aktau", "--to", "poti", "--mode", "air", "--mode", "rail"], expect="air capacity"),
     C("whatif-nothing", ["whatif", *RUN[1:]]),
     C("whatif-close-unknown", ["whatif", *RUN[1:], "--close", "XXX"]),
     C("whatif-close-empty", ["whatif", *RUN[1:], "--close", ","]),

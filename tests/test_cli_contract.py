@@ -100,10 +100,26 @@ def test_chokepoints_and_throughput_json(capsys: pytest.CaptureFixture[str]) -> 
     assert not kinds["GEO"]["cuts_access"] and kinds["GEO"]["cost_increase_pct"] > 100
     for c in out["chokepoints"]:  # no infinity in JSON: a cut has no finite increase
         assert (c["cost_increase_pct"] is None) == c["cuts_access"]
+    # RUN names --mode road: one road flow, not road and rail
     assert _main(["throughput", *RUN[1:], "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [r["mode"] for r in rows] == ["road", "rail"]
+    assert [r["mode"] for r in rows] == ["road"]
     assert all(r["per_day"] is None or math.isfinite(r["per_day"]) for r in rows)
+    assert _main(["throughput", "--from", "vladikavkaz", "--to", "yerevan", "--json"]) == 0
+    assert [r["mode"] for r in json.loads(capsys.readouterr().out)] == ["road", "rail"]
+
+
+def test_throughput_combines_the_given_modes(capsys: pytest.CaptureFixture[str]) -> None:
+    """Aktau to Poti across the Caspian: rail alone cannot use the ferry, rail+ferry can."""
+    base = ["throughput", "--from", "aktau", "--to", "poti", "--json"]
+    flows = {}
+    for modes in (["rail"], ["ferry"], ["rail", "ferry"]):
+        assert _main([*base, *(a for m in modes for a in ("--mode", m))]) == 0
+        (row,) = json.loads(capsys.readouterr().out)
+        assert row["mode"] == "+".join(modes)
+        flows[row["mode"]] = row["per_day"]
+    assert flows["ferry"] == 0  # a ferry alone reaches no inland city
+    assert flows["rail+ferry"] > flows["rail"] > 0
 
 
 def test_sweep_progress_advances_within_levels_and_summary_has_no_nan(

@@ -715,13 +715,20 @@ def chokepoints(threshold: float, as_json: bool, **options: Any) -> None:
 @_scenario_options
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
 def throughput(as_json: bool, **options: Any) -> None:
-    """Maximum flow per day into the destination from sourced capacities (road and rail)."""
+    """Maximum flow per day into the destination from sourced capacities.
+
+    Without --mode: road and rail, each on its own. With --mode: one combined flow over
+    the given ground and water modes (e.g. --mode rail --mode ferry for a rail-ferry
+    corridor across the Caspian); air has no capacity here and is refused.
+    """
     from corridor import analysis
 
     try:
         scen = _build_scenario(**options)
+        given = options.get("modes") or ()
+        groups = _throughput_mode_groups(given, scen.modes) if given else _ROAD_RAIL
         results = [
-            (mode, t) for mode in ("road", "rail") for t in analysis.throughput(scen, modes=(mode,))
+            ("+".join(group), t) for group in groups for t in analysis.throughput(scen, modes=group)
         ]
     except CorridorError as exc:
         raise _Failure(exc) from None
@@ -738,6 +745,26 @@ def throughput(as_json: bool, **options: Any) -> None:
             click.echo(head + "no route")
         else:
             click.echo(head + f"{t.per_day:,.0f} {t.unit}; binding: {', '.join(t.bottlenecks)}")
+
+
+_ROAD_RAIL: tuple[tuple[str, ...], ...] = (("road",), ("rail",))
+#: Modes whose capacities ``analysis.throughput`` can combine (tonnes per day).
+_FLOW_MODES = ("road", "rail", "ferry", "sea", "waterway")
+
+
+def _throughput_mode_groups(given: Any, modes: Any) -> tuple[tuple[str, ...], ...]:
+    """Return the one combined mode group of an explicit --mode list (``modes`` expanded).
+
+    ``--mode air`` is bad input (airlift is sized by ``corridor deploy``); ``any``
+    means every mode that has capacities.
+    """
+    if "air" in {m.lower() for m in given}:
+        msg = (
+            "throughput has no air capacity (size airlift with 'corridor deploy'); "
+            f"valid --mode: {', '.join(_FLOW_MODES)}, ground or any"
+        )
+        raise click.UsageError(msg)
+    return (tuple(m for m in _FLOW_MODES if m in set(modes)),)
 
 
 def _finite_or_none(x: Any) -> float | None:
