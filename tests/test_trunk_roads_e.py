@@ -68,3 +68,13 @@ def test_a380_carries_the_southern_uzbek_trips(
     assert set(best.countries) == {"UZB"}, best.countries
     assert node in _touched(net, best)
     assert best.km <= ratio * _straight_km(net, origin, destination)
+
+
+def test_e121_carries_ashgabat_to_etrek(net: network.TransitNetwork) -> None:
+    # E121 Serdar - Gyzylbayyr - Chat - Etrek (tkm.e121.wpt); before, the route went round by
+    # Bereket and Balkanabat (628 km against 320 km straight)
+    best = _best(net, "ashgabat", "etrek")
+    assert set(best.countries) == {"TKM"}, best.countries
+    assert "serdar" in _touched(net, best)
+    assert "balkanabat" not in _touched(net, best)
+    assert best.km <= 1.45 * _straight_km(net, "ashgabat", "etrek")
