@@ -78,7 +78,7 @@ def test_road_km_median_within_4_percent(road: list[_validation.Comparison]) -> 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-01 (round 8, h-val9, 87 pairs, 85 with km): road km ratios 0.824 "
+    reason="measured 2026-12-01 (round 8, h-val9, 85 pairs): road km ratios 0.824 "
     "(Nalchik-Vladikavkaz, published 147 km is the old road via Alagir) to 4.38 (Volgograd-Rostov "
     "473 km, routed 2071 km: no direct Volgograd-Rostov road link); 6 of 85 pairs outside "
     "0.88-1.12 (also Jolfa-Norduz 1.123, an odometer log against Lonely Planet's round sixty km; "
