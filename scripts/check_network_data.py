@@ -33,7 +33,8 @@ What it checks (errors make the exit status 1, warnings do not):
 * coverage report: share of links by ``km_basis``, links without a source, crossings
   without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), dwell
   rows sourced/assumed per traffic class and crossings without a passenger row, and
-  statuses older than two years with no newer ``status_history.csv`` span;
+  statuses whose newest evidence (``status_date``, or a dated start or end in
+  ``status_history.csv``) is older than two years;
 * graph sanity with networkx: the road path Vladikavkaz -> Yerevan through Upper Lars, and
   that the Roki crossing leads only to South Ossetian nodes and Psou only to Abkhaz nodes
   over open links.
@@ -709,13 +710,14 @@ def report_coverage(
     now = _month(today)
     assert now is not None
     cutoff = (now[0] - 2, now[1])
+    # The evidence date of a status is the newest dated fact about it: the row's
+    # status_date (when it was last confirmed) or a history span's start or end. An
+    # open-ended span ("open since 1994") says nothing about today by itself.
     latest: dict[str, tuple[int, int]] = {}
     for r in history:
-        start = _month(r["from_date"])
-        if start and (r["element"] not in latest or start > latest[r["element"]]):
-            latest[r["element"]] = start
-        if not r["to_date"].strip():
-            latest[r["element"]] = max(latest.get(r["element"], (0, 0)), now)
+        for when in (_month(r["from_date"]), _month(r["to_date"])):
+            if when and (r["element"] not in latest or when > latest[r["element"]]):
+                latest[r["element"]] = when
     stale = []
     for r in [*node_rows, *link_rows]:
         if r.get("kind", "crossing") == "city":
@@ -725,8 +727,9 @@ def report_coverage(
         if best is None or best < cutoff:
             stale.append(r["id"])
     lines.append(
-        f"statuses older than two years (before {cutoff[0]}-{cutoff[1]:02d}, no newer history): "
-        f"{len(stale)} {stale[:8]}"
+        f"statuses whose newest evidence is older than two years (before "
+        f"{cutoff[0]}-{cutoff[1]:02d}; status_date and dated history): "
+        f"{len(stale)} {stale}"
     )
     return lines
 
