@@ -5,8 +5,8 @@ cities takes the new link, stays in the country and is no longer than a real tru
 detour over the straight line (pyproj geodesic between the GeoNames centres). On the data
 before these roads the same trips ran 1.7-5 times the straight line (Volgograd-Rostov via
 Moscow 2,071 km; Ufa-Orenburg via Samara 842 km; Hopa-Erzurum via Trabzon 460 km;
-Volgograd-Mineralnye Vody via Astrakhan and Dagestan 1,389 km), or had no node (Elista,
-Stavropol).
+Volgograd-Mineralnye Vody via Astrakhan and Dagestan 1,389 km; Kars-Van via Erzurum
+507 km), or had no node (Elista, Stavropol).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ TRIPS = [
     ("ufa", "orenburg", "r-ufa-orenburg", "RUS", PLAIN, "R-240"),
     ("hopa", "erzurum", "r-artvin-erzurum", "TUR", MOUNTAIN, "D010 + D950"),
     ("hopa", "ardahan", "r-artvin-ardahan", "TUR", MOUNTAIN, "D010"),
+    ("kars", "van", "r-dogubayazit-van", "TUR", MOUNTAIN, "D975 Tendurek pass"),
     ("astrakhan", "stavropol", "r-astrakhan-elista", "RUS", PLAIN, "R216"),
     ("volgograd", "elista", "r-volgograd-elista", "RUS", PLAIN, "R22 branch to Elista"),
     ("volgograd", "mineralnye-vody", "r-elista-stavropol", "RUS", CORNER, "R22 branch + R216"),
