@@ -6,7 +6,7 @@ detour over the straight line (pyproj geodesic between the GeoNames centres). On
 before these roads the same trips ran 1.7-5 times the straight line (Volgograd-Rostov via
 Moscow 2,071 km; Ufa-Orenburg via Samara 842 km; Hopa-Erzurum via Trabzon 460 km;
 Volgograd-Mineralnye Vody via Astrakhan and Dagestan 1,389 km; Kars-Van via Erzurum
-507 km), or had no node (Elista, Stavropol).
+507 km; Sevan-Yeghegnadzor via Yerevan 200 km), or had no node (Elista, Stavropol).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ TRIPS = [
     ("hopa", "erzurum", "r-artvin-erzurum", "TUR", MOUNTAIN, "D010 + D950"),
     ("hopa", "ardahan", "r-artvin-ardahan", "TUR", MOUNTAIN, "D010"),
     ("kars", "van", "r-dogubayazit-van", "TUR", MOUNTAIN, "D975 Tendurek pass"),
+    ("sevan", "yeghegnadzor", "r-sevan-yeghegnadzor", "ARM", MOUNTAIN, "M-10 Selim pass"),
     ("astrakhan", "stavropol", "r-astrakhan-elista", "RUS", PLAIN, "R216"),
     ("volgograd", "elista", "r-volgograd-elista", "RUS", PLAIN, "R22 branch to Elista"),
     ("volgograd", "mineralnye-vody", "r-elista-stavropol", "RUS", CORNER, "R22 branch + R216"),
