@@ -30,7 +30,8 @@ What it checks (errors make the exit status 1, warnings do not):
   mode-specific unit (``unit_conversions.csv`` ``mode``) agrees with the row's mode; an
   element with several modes and a mode-specific unit says its mode; at most one row per
   element, mode and traffic;
-* coverage report: share of links by ``km_basis``, links without a source, crossings
+* coverage report: share of links by ``km_basis``, links with a published length or a
+  traced alignment (issue 11's length rule) and the untraced rest, links without a source, crossings
   without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), dwell
   rows sourced/assumed per traffic class and crossings without a passenger row, and
   statuses whose newest evidence (``status_date``, or a dated start or end in
@@ -675,6 +676,21 @@ def _month(text: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2) or 1)) if m else None
 
 
+_TRACED_ROAD = re.compile(r"TravelMapping|\.wpt\b")
+_TRACED_RAIL = re.compile(r"TravelMapping|\.wpt\b|traced through")
+
+
+def _is_traced(row: dict[str, str]) -> bool:
+    """Whether a geodesic link's row says its via points trace the real alignment.
+
+    Roads: a TravelMapping ``.wpt`` file (points on the OpenStreetMap road) in ``source``
+    or ``notes``. Railways: also a "traced through" the line's stations in ``notes``.
+    Older road rows "re-traced through" a few towns do not count.
+    """
+    pattern = _TRACED_RAIL if row["mode"] == "rail" else _TRACED_ROAD
+    return bool(pattern.search(row["source"] + " " + row["notes"]))
+
+
 def report_coverage(
     node_rows: list[dict[str, str]], link_rows: list[dict[str, str]], network: Path, today: str
 ) -> list[str]:
@@ -686,6 +702,14 @@ def report_coverage(
         share = {b: sum(r["km_basis"] == b for r in rows) / max(len(rows), 1) for b in KM_BASES}
         text = ", ".join(f"{b} {v:.0%}" for b, v in sorted(share.items()))
         lines.append(f"{mode} links by km_basis: {text} (of {len(rows)})")
+        traced = [r for r in rows if r["km_basis"] == "geodesic" and _is_traced(r)]
+        untraced = [r["id"] for r in rows if r["km_basis"] == "geodesic" and not _is_traced(r)]
+        lines.append(
+            f"{mode} links with a published length or a traced alignment: "
+            f"{len(rows) - len(untraced)} of {len(rows)} ({len(traced)} geodesic traced, as "
+            f"their rows say); untraced geodesic: "
+            f"{len(untraced)} {untraced[:6]}"
+        )
     unsourced = [r["id"] for r in link_rows if not r["source"].strip()]
     lines.append(f"links without a source: {len(unsourced)} {unsourced[:5]}")
     dwell = _optional_rows(network / "crossing_times.csv")
