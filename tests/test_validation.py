@@ -78,15 +78,15 @@ def test_road_km_median_within_4_percent(road: list[_validation.Comparison]) -> 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-01 (round 8, h-val9, 85 pairs): road km ratios 0.824 "
-    "(Nalchik-Vladikavkaz, published 147 km is the old road via Alagir) to 4.38 (Volgograd-Rostov "
-    "473 km, routed 2071 km: no direct Volgograd-Rostov road link); 6 of 85 pairs outside "
-    "0.88-1.12 (also Jolfa-Norduz 1.123, an odometer log against Lonely Planet's round sixty km; "
-    "Yerevan-Alaverdi 0.866, route of the published 191 km not stated, the M3 and M6 km "
-    "posts give about 165; Baku-Astara 0.867, the pre-2018 road; Astana-Shymkent 0.876 against "
-    "a travel blog's 'about 1,700 km'); Dushanbe-Denov 1.121 -> 1.078 on the Tursunzoda bypass "
-    "(h-topoe); Yerevan-Gyumri 0.90 -> 1.00 and "
-    "Yerevan-Bavra 0.88 -> 0.97 after the M1 Gyumri end; median 0.994",
+    reason="measured 2026-12-01 (round 8, 85 pairs, median 0.989): 6 of 85 pairs outside "
+    "0.88-1.12: Dogubayazit-Van 0.557 (the published 307 km runs via Agri and Patnos; corridor "
+    "now has the D975 Tendurek road, 171 km, and no figure for that route was found), "
+    "Nalchik-Vladikavkaz 0.824 (published 147 km is the old road via Alagir), Yerevan-Alaverdi "
+    "0.866 (route of the published 191 km not stated; the M3 and M6 km posts give about 165), "
+    "Baku-Astara 0.867 (the pre-2018 road), Astana-Shymkent 0.876 (a travel blog's 'about "
+    "1,700 km'), Jolfa-Norduz 1.123 (an odometer log against Lonely Planet's round sixty km); "
+    "Dushanbe-Denov 1.121 -> 1.078 on the Tursunzoda bypass, Volgograd-Rostov 4.38 -> 0.985 "
+    "on the R-260",
 )
 def test_every_road_pair_within_12_percent(road: list[_validation.Comparison]) -> None:
     ratios = [(r.origin, r.destination, r.km_ratio) for r in road if r.km_ratio is not None]
