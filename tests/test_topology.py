@@ -259,6 +259,8 @@ RAIL_GAPS: dict[str, str] = {
     "astara-ir": "IRN: the Rasht-Astara line is under construction (rl-rasht-astara-ir closed)",
     "van": "TUR: Van is reached by the Lake Van train ferry from Tatvan, which is not in the "
     "network (only Van-Kapikoy towards Iran)",
+    "boskol": "KAZ: a station on the Kazakh section of Russia's Kartaly-Troitsk line "
+    "(x-salamat-rail to x-kray-rail); no Kazakh line joins it",
 }
 #: Exclaves of the rail network (each must be internally joined by rail).
 RAIL_EXCLAVES = {"AZE": frozenset({"nakhchivan", "julfa-az", "sadarak"})}
