@@ -163,11 +163,17 @@ def dwell_net(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwor
 
 
 def _one_speed_for_every_class(path: Path) -> None:
-    """Keep only the passenger and ``all`` speed rows, as ``all``: hours differ by dwell alone."""
+    """Keep one speed row per type (passenger, else ``all``), as ``all``: hours differ by dwell."""
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         fields = list(reader.fieldnames or ())
         rows = [r for r in reader if r["traffic"] in ("passenger", "all")]
+    own = {(r["class"], r["terrain"], r["mode"]) for r in rows if r["traffic"] == "passenger"}
+    rows = [
+        r
+        for r in rows
+        if r["traffic"] == "passenger" or (r["class"], r["terrain"], r["mode"]) not in own
+    ]
     for r in rows:
         r["traffic"] = "all"
     with path.open("w", encoding="utf-8", newline="") as fh:
