@@ -123,16 +123,24 @@ REPUBLICAN_ROADS = [
 ]
 
 
-@pytest.mark.parametrize(("origin", "destination", "town", "road"), REPUBLICAN_ROADS)
-def test_republican_roads_carry_the_domestic_trip(
-    net: network.TransitNetwork, origin: str, destination: str, town: str, road: str
-) -> None:
+def _domestic_road_route(
+    net: network.TransitNetwork, origin: str, destination: str, road: str
+) -> routing.Route:
+    """Shortest road route (km) of a Kazakh pair, asserted to stay in Kazakhstan."""
     scen = make_scenario(
         origins=[origin], destinations=[destination], modes=["road"], objective="km"
     )
     best = routing.plan(scen, network=net, explain=False).pairs[0].best
     assert best is not None, road
     assert set(best.countries) == {"KAZ"}, (road, best.countries)
+    return best
+
+
+@pytest.mark.parametrize(("origin", "destination", "town", "road"), REPUBLICAN_ROADS)
+def test_republican_roads_carry_the_domestic_trip(
+    net: network.TransitNetwork, origin: str, destination: str, town: str, road: str
+) -> None:
+    best = _domestic_road_route(net, origin, destination, road)
     edges = [e for leg in best.legs for e in leg.edges]
     touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
     assert town in touched, (road, edges)
@@ -209,12 +217,7 @@ DIRECT_ROADS = [
 def test_republican_roads_round_2_join_the_pair_directly(
     net: network.TransitNetwork, origin: str, destination: str, road: str, ratio: float
 ) -> None:
-    scen = make_scenario(
-        origins=[origin], destinations=[destination], modes=["road"], objective="km"
-    )
-    best = routing.plan(scen, network=net, explain=False).pairs[0].best
-    assert best is not None, road
-    assert set(best.countries) == {"KAZ"}, (road, best.countries)
+    best = _domestic_road_route(net, origin, destination, road)
     assert best.km <= ratio * _geodesic_km(net, origin, destination), (road, best.km)
 
 
