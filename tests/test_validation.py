@@ -78,11 +78,11 @@ def test_road_km_median_within_4_percent(road: list[_validation.Comparison]) -> 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-01 (round 8, 85 pairs, median 0.989): 6 of 85 pairs outside "
-    "0.88-1.12: Dogubayazit-Van 0.557 (the published 307 km runs via Agri and Patnos; corridor "
-    "now has the D975 Tendurek road, 171 km, and no figure for that route was found), "
-    "Nalchik-Vladikavkaz 0.824 (published 147 km is the old road via Alagir), Yerevan-Alaverdi "
-    "0.866 (route of the published 191 km not stated; the M3 and M6 km posts give about 165), "
+    reason="measured 2026-12-01 (round 8, 85 pairs, median 0.989): 5 of 85 pairs outside "
+    "0.88-1.12 (Dogubayazit-Van 0.557 -> 0.966 on a published figure for the D975 Tendurek "
+    "road): Nalchik-Vladikavkaz 0.824 (published 147 km is the old road via Alagir), "
+    "Yerevan-Alaverdi 0.866 (route of the published 191 km not stated; the M3 and M6 km posts "
+    "give about 165), "
     "Baku-Astara 0.867 (the pre-2018 road), Astana-Shymkent 0.876 (a travel blog's 'about "
     "1,700 km'), Jolfa-Norduz 1.123 (an odometer log against Lonely Planet's round sixty km); "
     "Dushanbe-Denov 1.121 -> 1.078 on the Tursunzoda bypass, Volgograd-Rostov 4.38 -> 0.985 "
