@@ -27,11 +27,13 @@ CORNER = 1.5
 
 #: (origin, destination, link the trip must take, country, detour bound, road)
 TRIPS = [
-    ("volgograd", "rostov", "r-volgograd-rostov", "RUS", PLAIN, "R-260 + M4"),
+    ("volgograd", "rostov", "r-volgograd-kamensk-shakhtinsky", "RUS", PLAIN, "R-260 + M4"),
     ("ufa", "orenburg", "r-ufa-orenburg", "RUS", PLAIN, "R-240"),
     ("hopa", "erzurum", "r-artvin-erzurum", "TUR", MOUNTAIN, "D010 + D950"),
     ("hopa", "ardahan", "r-artvin-ardahan", "TUR", MOUNTAIN, "D010"),
-    ("kars", "van", "r-dogubayazit-van", "TUR", MOUNTAIN, "D975 Tendurek pass"),
+    # Igdir-Van (KGM 222 km), not Kars-Van: since the Horasan fork (h-junc) the fastest Kars-Van
+    # trip is a near tie (9.0 h via Horasan and Agri, 438 km, against 9.14 h by the D975, 357 km)
+    ("igdir", "van", "r-dogubayazit-van", "TUR", MOUNTAIN, "D975 Tendurek pass"),
     ("sevan", "yeghegnadzor", "r-sevan-yeghegnadzor", "ARM", MOUNTAIN, "M-10 Selim pass"),
     ("astrakhan", "stavropol", "r-astrakhan-elista", "RUS", PLAIN, "R216"),
     ("volgograd", "elista", "r-volgograd-elista", "RUS", PLAIN, "R22 branch to Elista"),
@@ -79,3 +81,63 @@ def test_sarpi_to_erzurum_takes_the_coruh_road(net: network.TransitNetwork) -> N
     edges = [e for leg in best.legs for e in leg.edges]
     assert {"r-batumi-x-sarpi", "r-hopa-artvin", "r-artvin-erzurum"} <= set(edges), edges
     assert best.km <= MOUNTAIN * _geodesic_km(net, "batumi", "erzurum"), best.km
+
+
+# --- Junctions (round 1, w; h-junc): roads that met mid-link now fork at a node ---------------
+
+#: KGM Iller arasi mesafe cetveli 01.01.2022 (https://www.kgm.gov.tr; copy:
+#: https://github.com/ahmetbarisdurak/LongestPathProblem/blob/main/ilmesafe.csv): Agri-Kars.
+KGM_AGRI_KARS_KM = 214.0
+
+
+def _best(net: network.TransitNetwork, origin: str, destination: str) -> routing.Route:
+    scen = make_scenario(origins=[origin], destinations=[destination], modes=["road"])
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None, (origin, destination)
+    return best
+
+
+def _edges(route: routing.Route) -> list[str]:
+    return [e for leg in route.legs for e in leg.edges]
+
+
+def _nodes(net: network.TransitNetwork, route: routing.Route) -> set[str]:
+    edges = net.edges.loc[_edges(route)]
+    return set(edges["u"]) | set(edges["v"])
+
+
+def test_agri_kars_forks_at_horasan(net: network.TransitNetwork) -> None:
+    # D100 and D080 part at Horasan: Agri - Kars no longer runs back to Erzurum (279 km)
+    best = _best(net, "agri", "kars")
+    assert "horasan" in _nodes(net, best), _nodes(net, best)
+    assert "erzurum" not in _nodes(net, best), _nodes(net, best)
+    assert set(best.countries) == {"TUR"}, best.countries
+    assert best.km <= 1.1 * KGM_AGRI_KARS_KM, best.km
+    # Erzurum's roads to Kars and to Agri share one D100 row up to Horasan
+    shared = set(_edges(_best(net, "erzurum", "kars"))) & set(_edges(_best(net, "erzurum", "agri")))
+    assert shared == {"r-erzurum-horasan"}, shared
+
+
+def test_rostov_roads_share_the_m4_from_kamensk(net: network.TransitNetwork) -> None:
+    from_volgograd = set(_edges(_best(net, "volgograd", "rostov")))
+    from_voronezh = set(_edges(_best(net, "voronezh", "rostov")))
+    assert from_volgograd & from_voronezh == {"r-kamensk-shakhtinsky-rostov"}
+    # Voronezh - Volgograd turns onto the R-260 at the interchange instead of via Rostov
+    turn = _best(net, "voronezh", "volgograd")
+    assert "kamensk-shakhtinsky" in _nodes(net, turn), _nodes(net, turn)
+    assert "rostov" not in _nodes(net, turn), _nodes(net, turn)
+    assert set(turn.countries) == {"RUS"}, turn.countries
+
+
+def test_stavropol_road_joins_the_r217_at_nevinnomyssk(net: network.TransitNetwork) -> None:
+    to_mv = set(_edges(_best(net, "stavropol", "mineralnye-vody")))
+    from_armavir = set(_edges(_best(net, "armavir-ru", "mineralnye-vody")))
+    assert to_mv & from_armavir == {"r-nevinnomyssk-mineralnye-vody"}
+    # Stavropol - Armavir turns at Nevinnomyssk (was 350 km round by Mineralnye Vody)
+    best = _best(net, "stavropol", "armavir-ru")
+    assert "nevinnomyssk" in _nodes(net, best), _nodes(net, best)
+    assert "mineralnye-vody" not in _nodes(net, best), _nodes(net, best)
+    corner = _geodesic_km(net, "stavropol", "nevinnomyssk") + _geodesic_km(
+        net, "nevinnomyssk", "armavir-ru"
+    )
+    assert best.km <= CORNER * corner, best.km
