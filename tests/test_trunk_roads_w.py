@@ -118,25 +118,34 @@ def test_agri_kars_forks_at_horasan(net: network.TransitNetwork) -> None:
     assert shared == {"r-erzurum-horasan"}, shared
 
 
+def _turns_at_the_fork(
+    net: network.TransitNetwork, pair: tuple[str, str], fork: str, avoided: str
+) -> routing.Route:
+    """The route of ``pair`` passes the junction node and not the old detour's node."""
+    best = _best(net, *pair)
+    assert fork in _nodes(net, best), _nodes(net, best)
+    assert avoided not in _nodes(net, best), _nodes(net, best)
+    assert set(best.countries) == {"RUS"}, best.countries
+    return best
+
+
+def _shared_rows(net: network.TransitNetwork, dest: str, *origins: str) -> set[str]:
+    """Rows common to the best routes from each origin to ``dest``."""
+    return set.intersection(*(set(_edges(_best(net, o, dest))) for o in origins))
+
+
 def test_rostov_roads_share_the_m4_from_kamensk(net: network.TransitNetwork) -> None:
-    from_volgograd = set(_edges(_best(net, "volgograd", "rostov")))
-    from_voronezh = set(_edges(_best(net, "voronezh", "rostov")))
-    assert from_volgograd & from_voronezh == {"r-kamensk-shakhtinsky-rostov"}
+    assert _shared_rows(net, "rostov", "volgograd", "voronezh") == {"r-kamensk-shakhtinsky-rostov"}
     # Voronezh - Volgograd turns onto the R-260 at the interchange instead of via Rostov
-    turn = _best(net, "voronezh", "volgograd")
-    assert "kamensk-shakhtinsky" in _nodes(net, turn), _nodes(net, turn)
-    assert "rostov" not in _nodes(net, turn), _nodes(net, turn)
-    assert set(turn.countries) == {"RUS"}, turn.countries
+    _turns_at_the_fork(net, ("voronezh", "volgograd"), "kamensk-shakhtinsky", "rostov")
 
 
 def test_stavropol_road_joins_the_r217_at_nevinnomyssk(net: network.TransitNetwork) -> None:
-    to_mv = set(_edges(_best(net, "stavropol", "mineralnye-vody")))
-    from_armavir = set(_edges(_best(net, "armavir-ru", "mineralnye-vody")))
-    assert to_mv & from_armavir == {"r-nevinnomyssk-mineralnye-vody"}
+    shared = _shared_rows(net, "mineralnye-vody", "stavropol", "armavir-ru")
+    assert shared == {"r-nevinnomyssk-mineralnye-vody"}
     # Stavropol - Armavir turns at Nevinnomyssk (was 350 km round by Mineralnye Vody)
-    best = _best(net, "stavropol", "armavir-ru")
-    assert "nevinnomyssk" in _nodes(net, best), _nodes(net, best)
-    assert "mineralnye-vody" not in _nodes(net, best), _nodes(net, best)
+    pair = ("stavropol", "armavir-ru")
+    best = _turns_at_the_fork(net, pair, "nevinnomyssk", "mineralnye-vody")
     corner = _geodesic_km(net, "stavropol", "nevinnomyssk") + _geodesic_km(
         net, "nevinnomyssk", "armavir-ru"
     )
