@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from speed_tables import one_speed_for_every_class
 
 import corridor
 from corridor import _ground, network, routing
@@ -158,28 +159,8 @@ def dwell_net(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwor
         encoding="utf-8",
     )
     (folder / "status_history.csv").unlink()
-    _one_speed_for_every_class(folder / "speeds.csv")
+    one_speed_for_every_class(folder / "speeds.csv")
     return network.load_network(folder)
-
-
-def _one_speed_for_every_class(path: Path) -> None:
-    """Keep one speed row per type (passenger, else ``all``), as ``all``: hours differ by dwell."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields = list(reader.fieldnames or ())
-        rows = [r for r in reader if r["traffic"] in ("passenger", "all")]
-    own = {(r["class"], r["terrain"], r["mode"]) for r in rows if r["traffic"] == "passenger"}
-    rows = [
-        r
-        for r in rows
-        if r["traffic"] == "passenger" or (r["class"], r["terrain"], r["mode"]) not in own
-    ]
-    for r in rows:
-        r["traffic"] = "all"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def _route(net: network.TransitNetwork, o: str, d: str, traffic: str) -> routing.Route:

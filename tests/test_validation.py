@@ -17,6 +17,7 @@ import statistics
 from pathlib import Path
 
 import pytest
+from speed_tables import one_speed_for_every_class
 
 import corridor
 from corridor import _validation
@@ -151,21 +152,7 @@ def test_freight_and_passenger_hours_differ_by_the_dwell_rows(tmp_path: Path) ->
     # dwell differs
     folder = tmp_path / "network"
     shutil.copytree(package_data_folder() / "network", folder)
-    speeds = folder / "speeds.csv"
-    with speeds.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields = list(reader.fieldnames or ())
-        rows = [r for r in reader if r["traffic"] in ("passenger", "all")]
-    own = {(r["class"], r["terrain"], r["mode"]) for r in rows if r["traffic"] == "passenger"}
-    kept = [
-        {**r, "traffic": "all"}
-        for r in rows
-        if r["traffic"] == "passenger" or (r["class"], r["terrain"], r["mode"]) not in own
-    ]
-    with speeds.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(kept)
+    one_speed_for_every_class(folder / "speeds.csv")
     net = corridor.load_network(folder)
     (f,) = _validation.compare("road", path=one, traffic="freight", network=net)
     (p,) = _validation.compare("road", path=one, network=net)  # the row's own class
