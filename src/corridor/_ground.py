@@ -449,11 +449,8 @@ def speed_for(
 ) -> Speed | None:
     """Pick the speed row of a road class or rail line type and terrain for a traffic class.
 
-    Look-up order: the class's own row, then the ``all`` row. ``military`` without a row
-    of its own takes the ``freight`` row before the ``all`` row: a convoy of loaded
-    trucks is bound by the same truck speed limits and climbing speeds (a stated
-    assumption, ``GROUND_FACTS_PROVENANCE.md`` "Speeds by traffic class"), as
-    :func:`dwell_row` does for border dwell.
+    Look-up order: :func:`traffic_fallback` (the class's own row, ``military`` then the
+    ``freight`` row, then the ``all`` row), the rule :func:`dwell_row` uses for dwell.
 
     Parameters
     ----------

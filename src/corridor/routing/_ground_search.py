@@ -241,6 +241,7 @@ def _legs_from_edges(
 ) -> list[Leg]:
     net = ctx.net
     tb = _tables(net)
+    edge_hours = net.hours_array(ctx.scenario.traffic)
     cond_codes = {
         c
         for c in ctx.universe
@@ -290,7 +291,6 @@ def _legs_from_edges(
         via: list[str] = []
         conditional: set[str] = set()
         km = hours = 0.0
-        edge_hours = net.hours_array(ctx.scenario.traffic)
         for e, a, b in items:
             line = list(tb.edge_coords[e])
             if tb.edge_u[e] != a:
