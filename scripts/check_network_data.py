@@ -32,7 +32,8 @@ What it checks (errors make the exit status 1, warnings do not):
   element, mode and traffic;
 * coverage report: share of links by ``km_basis``, links with a published length or a
   traced alignment (issue 11's length rule) and the untraced rest, links without a source, crossings
-  without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), dwell
+  without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), capacity
+  rows with a published figure against those whose ``source`` is a named assumption, dwell
   rows sourced/assumed per traffic class and crossings without a passenger row, and
   statuses whose newest evidence (``status_date``, or a dated start or end in
   ``status_history.csv``) is older than two years;
@@ -730,6 +731,11 @@ def report_coverage(
     lines.append(
         f"crossings without a capacity: {len(no_cap)} {no_cap[:8]}; "
         f"links with a capacity: {sum(r['id'] in capped for r in link_rows)} of {len(link_rows)}"
+    )
+    assumed = [r["element"] for r in caps if r["source"].strip().lower().startswith("assumption")]
+    lines.append(
+        f"capacity rows: {len(caps)}, with a published figure {len(caps) - len(assumed)}, "
+        f"a named assumption {len(assumed)} {assumed[:8]}"
     )
     now = _month(today)
     assert now is not None
