@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -199,43 +200,41 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _set_field(path: Path, row_id: str, column: str, value: str) -> None:
+    """Set one field of the row whose first column is ``row_id``, as a CSV writer would."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    col = rows[0].index(column)
+    hits = [row for row in rows[1:] if row[0] == row_id]
+    assert len(hits) == 1, row_id
+    hits[0][col] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
 @pytest.mark.parametrize(
-    ("file", "old", "new", "needle"),
+    ("file", "row_id", "column", "value", "needle"),
     [
-        (
-            "nodes.csv",
-            "gyumri,Gyumri,city,ARM",
-            "gyumri,Gyumri,city,ARX",
-            "unknown country code 'ARX'",
-        ),
-        (
-            "nodes.csv",
-            "gyumri,Gyumri,city,ARM",
-            "yerevan,Gyumri,city,ARM",
-            "duplicate id 'yerevan'",
-        ),
-        (
-            "nodes.csv",
-            "gyumri,Gyumri,city,ARM,,,40.79305",
-            "gyumri,Gyumri,city,ARM,,,41.79305",
-            "not in ARM",
-        ),
-        ("nodes.csv", "gyumri,Gyumri,city", "gyumri,Gyumri,town", "unknown kind 'town'"),
-        ("nodes.csv", "x-upper-lars,", "x-upper-lars-moved,", "unknown node 'x-upper-lars'"),
-        ("links.csv", ",road,31.1,", ",road,-3,", "must be a positive number"),
-        ("links.csv", ",road,31.1,", ",hovercraft,31.1,", "unknown mode 'hovercraft'"),
+        ("nodes.csv", "gyumri", "country", "ARX", "unknown country code 'ARX'"),
+        ("nodes.csv", "gyumri", "id", "yerevan", "duplicate id 'yerevan'"),
+        ("nodes.csv", "gyumri", "lat", "41.79305", "not in ARM"),
+        ("nodes.csv", "gyumri", "kind", "town", "unknown kind 'town'"),
+        ("nodes.csv", "x-upper-lars", "id", "x-upper-lars-moved", "unknown node 'x-upper-lars'"),
+        ("links.csv", "r-vladikavkaz-x-upper-lars", "km", "-3", "must be a positive number"),
         (
             "links.csv",
-            ",open,2026-11,42.95 44.63",
-            ",ajar,2026-11,42.95 44.63",
-            "unknown status 'ajar'",
+            "r-vladikavkaz-x-upper-lars",
+            "mode",
+            "hovercraft",
+            "unknown mode 'hovercraft'",
         ),
+        ("links.csv", "r-vladikavkaz-x-upper-lars", "status", "ajar", "unknown status 'ajar'"),
     ],
 )
 def test_corrupt_rows_raise_data_error(
-    data_copy: Path, file: str, old: str, new: str, needle: str
+    data_copy: Path, file: str, row_id: str, column: str, value: str, needle: str
 ) -> None:
-    _edit(data_copy / file, old, new)
+    _set_field(data_copy / file, row_id, column, value)
     with pytest.raises(corridor.DataError) as info:
         network.load_network(data_copy)
     message = str(info.value)
