@@ -7,7 +7,9 @@ Run from the repository root::
 For every pair of ``src/corridor/data/validation/<mode>_distances.csv`` it prints the
 published km and hours, corridor's fastest route (every country permissive, statuses of
 ``_validation.VALIDATION_DATE``, when the published figures were current) and the ratios,
-worst first, then the medians that ``tests/test_validation.py`` asserts.
+worst first, then the medians that ``tests/test_validation.py`` asserts: over every pair,
+and over the pairs whose published figure shares no document with the links of their route
+(a ``*`` marks the others and names the shared document).
 
 Hours are shown twice: on passenger routes (passenger border dwell, what the published car
 and passenger-train times are compared with) and, in the last two columns, on freight
@@ -36,7 +38,8 @@ def main(mode: str = "road") -> None:
             hours += f"{c.hours:7.1f}" if c.hours is not None else f"{'-':>7}"
             hours += f"{c.hours_ratio:7.2f}" if c.hours_ratio is not None else f"{'':>7}"
         pub_km = r.published_km or 0.0
-        print(f"{r.origin:<18}{r.destination:<18}{r.kind:<13}{pub_km:8.0f}{km}{pub_h}{hours}")
+        mark = "" if r.independent else "  * shares " + ", ".join(r.shared_sources)
+        print(f"{r.origin:<18}{r.destination:<18}{r.kind:<13}{pub_km:8.0f}{km}{pub_h}{hours}{mark}")
     s = _validation.summary(rows)
     f = _validation.summary(list(freight.values()))
     print(
@@ -44,6 +47,12 @@ def main(mode: str = "road") -> None:
         f"(min {s['km_min']:.2f}, max {s['km_max']:.2f}); hours ratio median "
         f"{s['hours_median']:.3f} over {s['timed']:.0f} timed pairs (passenger dwell; "
         f"freight dwell: {f['hours_median']:.3f})"
+    )
+    print(
+        f"independent pairs (* above: the row cites a document a link of its route also "
+        f"cites) {s['independent']:.0f} of {s['pairs']:.0f}: km ratio median "
+        f"{s['km_median_independent']:.3f}, hours ratio median "
+        f"{s['hours_median_independent']:.3f} over {s['timed_independent']:.0f} timed pairs"
     )
 
 

@@ -9,6 +9,11 @@ the measured numbers, so meeting it turns the test red until the marker is remov
 The published hours are car driving times and passenger-train timetables, so the hours
 are compared on routes with passenger border dwell (``traffic="passenger"``); freight
 dwell (truck and wagon clearance) would compare apples with oranges.
+
+The medians are asserted over the independent pairs only: a pair whose row cites a document
+that a link of its route also cites (a line's km table used for both) agrees by
+construction and tests nothing (``Comparison.independent``); extremes are asserted over every
+pair.
 """
 
 from __future__ import annotations
@@ -36,11 +41,11 @@ def rail() -> list[_validation.Comparison]:
 
 
 def _km(rows: list[_validation.Comparison]) -> list[float]:
-    return [r.km_ratio for r in rows if r.km_ratio is not None]
+    return [r.km_ratio for r in rows if r.km_ratio is not None and r.independent]
 
 
 def _hours(rows: list[_validation.Comparison]) -> list[float]:
-    return [r.hours_ratio for r in rows if r.hours_ratio is not None]
+    return [r.hours_ratio for r in rows if r.hours_ratio is not None and r.independent]
 
 
 @pytest.mark.parametrize("mode", ["road", "rail"])
@@ -67,8 +72,8 @@ def test_no_published_length_is_shorter_than_the_straight_line(mode: str) -> Non
 def test_tables_are_large_enough_and_every_pair_routes(
     road: list[_validation.Comparison], rail: list[_validation.Comparison]
 ) -> None:
-    assert len(road) >= 40
-    assert len(rail) >= 10
+    assert sum(r.independent for r in road) >= 40
+    assert sum(r.independent for r in rail) >= 15
     unrouted = [(r.origin, r.destination) for r in road + rail if r.km is None]
     assert not unrouted
 
@@ -103,8 +108,21 @@ def test_road_hours_median_within_10_percent(road: list[_validation.Comparison])
 
 def test_rail_km_median_within_4_percent(rail: list[_validation.Comparison]) -> None:
     km = _km(rail)
-    assert len(km) >= 15
+    assert len(km) >= 8
     assert statistics.median(km) == pytest.approx(1.0, abs=0.04)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 2026-12-02 (round 11): 21 rail pairs have a published length, but only 9 "
+    "are independent of their links: 7 share the de.wikipedia Tbilisi-Yerevan km table with "
+    "the Georgian and Armenian lines, 3 the railturkey.org article with the Kazakhstan-"
+    "Turkmenistan-Iran line, 2 the ru.wikipedia Kostanay station infobox with Tobol-Kostanay",
+)
+def test_rail_km_median_rests_on_15_independent_pairs(
+    rail: list[_validation.Comparison],
+) -> None:
+    assert len(_km(rail)) >= 15
 
 
 def test_rail_km_every_pair_within_12_percent(rail: list[_validation.Comparison]) -> None:
@@ -190,3 +208,55 @@ def test_bad_validation_rows_are_data_errors(tmp_path: Path) -> None:
     assert len(_validation.read_table(path, {"a", "b"})) == 1  # the row is valid otherwise
     with pytest.raises(corridor.DataError, match=r"row 2, column 'hours_traffic'.*passenger"):
         _validation.read_hours_traffic(path)
+
+
+def test_source_keys_fold_mirrors_and_keep_short_ids_whole() -> None:
+    wiki = "https://de.wikipedia.org/wiki/Bahnstrecke_Tiflis%E2%80%93Jerewan"
+    mirror = "https://de.zxc.wiki/wiki/Bahnstrecke_Tiflis%E2%80%93Jerewan#Streckenbeschreibung"
+    assert _validation.source_keys(wiki) == _validation.source_keys(mirror)
+    assert _validation.source_keys("https://sozmedia.kz/46676") == {"sozmedia.kz/46676"}
+    assert _validation.source_keys("https://a.kz/46676") != _validation.source_keys(
+        "https://b.kz/46676"
+    )
+    assert _validation.source_keys("GeoNames 616052; no address") == frozenset()
+    both = _validation.source_keys("https://x.org/index.php?id=1; https://y.org/Some_Article")
+    assert both == {"x.org/index.php?id=1", "some article"}
+    # parentheses: part of a Wikipedia title, or of the text around an address
+    quoted = "(see https://ru.wikipedia.org/wiki/Kostanay_(station))"
+    assert _validation.source_keys(quoted) == {"kostanay (station)"}
+
+
+def test_a_row_citing_a_document_of_its_route_is_not_independent(tmp_path: Path) -> None:
+    # the network copy's Gyumri-Yerevan line cites one document; a validation row citing a
+    # mirror of it is flagged, a row citing another document is not
+    import csv
+    import shutil
+
+    from corridor._resources import package_data_folder
+
+    folder = tmp_path / "network"
+    shutil.copytree(package_data_folder() / "network", folder)
+    links = folder / "links.csv"
+    with links.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    source, notes = rows[0].index("source"), rows[0].index("notes")
+    (line,) = [r for r in rows if r[0] == "rl-gyumri-yerevan"]
+    line[source] = "https://example.org/wiki/Armenian_line_km_table"
+    line[notes] = "km from the line table"
+    with links.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    net = corridor.load_network(folder)
+    table = tmp_path / "rail_distances.csv"
+    table.write_text(
+        "from,to,published_km,published_hours,kind,source,notes\n"
+        "gyumri,yerevan,154,,trunk,https://mirror.example.net/wiki/Armenian_line_km_table,\n"
+        "gyumri,yerevan,154,,trunk,https://example.org/wiki/Atlas_of_Armenia_1987,\n",
+        encoding="utf-8",
+    )
+    same, other = _validation.compare("rail", path=table, network=net)
+    assert same.shared_sources == ("armenian line km table",)
+    assert not same.independent
+    assert other.independent
+    summary = _validation.summary([same, other])
+    assert summary["independent"] == 1
+    assert summary["km_median_independent"] == pytest.approx(other.km_ratio)

@@ -19,15 +19,24 @@ Traffic class: the published hours are car driving times and passenger-train tim
 so each pair is routed with ``traffic="passenger"`` (passenger border dwell,
 ``crossing_times.csv``). A row whose published time is a truck or freight-train time says
 so with ``hours_traffic=freight`` and is routed as freight.
+
+Independence: a published figure tests the network's lengths only if the links it is
+compared with were not curated from the same document (a line's km table used both for a
+link and for the pair is equal by construction). :func:`compare` records, per pair, the
+documents its row cites that a link of its route also cites (:func:`source_keys`, mirrors
+folded), and :attr:`Comparison.independent` is False for such a pair; the medians of
+:func:`summary` are reported over all pairs and over the independent ones.
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from corridor import settings
 from corridor._errors import DataError
@@ -38,6 +47,7 @@ __all__ = [
     "Comparison",
     "compare",
     "read_table",
+    "source_keys",
     "summary",
 ]
 
@@ -48,6 +58,47 @@ HOURS_TRAFFIC = ("passenger", "freight")
 #: Date of the comparison's scenario: before Temir Baba's passenger restriction (May 2018),
 #: Azerbaijan's passenger closure (March 2020) and the Lachin blockade (December 2022).
 VALIDATION_DATE = "2018-01-01"
+
+_URL = re.compile(r"https?://[^\s;,\"'<>]+")
+_GENERIC_SEGMENTS = ("index", "view", "default", "article", "news", "page")
+
+
+def source_keys(text: str) -> frozenset[str]:
+    """Return the documents a source text cites, one key per URL, mirrors folded together.
+
+    A key is the URL's last path segment, percent-decoded and lower-cased, with ``_`` read
+    as a space, so that a Wikipedia article and its mirrors (``de.zxc.wiki``,
+    ``perceptiofr.com``) give the same key. A short or generic segment (a bare domain, a
+    numeric id, ``index.php``) is not specific to one document: the whole URL, without
+    scheme and trailing slash, is the key then.
+
+    Parameters
+    ----------
+    text
+        A ``source`` or ``notes`` field.
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> sorted(source_keys("https://de.zxc.wiki/wiki/Bahnstrecke_Tiflis%E2%80%93Jerewan"))
+    ['bahnstrecke tiflis–jerewan']
+    >>> sorted(source_keys("see https://sozmedia.kz/46676; GeoNames 616052"))
+    ['sozmedia.kz/46676']
+    """
+    keys = set()
+    for url in _URL.findall(text):
+        url = unquote(url.split("#", 1)[0]).rstrip(".")
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1]  # a closing parenthesis of the text, not of the address
+        url = url.rstrip("./")
+        bare = url.split("://", 1)[1]
+        segment = bare.rsplit("/", 1)[-1].lower().replace("_", " ") if "/" in bare else ""
+        generic = len(segment) < 7 or segment.startswith(_GENERIC_SEGMENTS)
+        keys.add(bare.lower() if generic else segment)
+    return frozenset(keys)
 
 
 @dataclass(frozen=True)
@@ -63,6 +114,13 @@ class Comparison:
     hours: float | None
     traffic: str = "passenger"  # the class routed: its border dwell is in ``hours``
     via: tuple[str, ...] = ()  # crossings and ports the route passes
+    #: Documents (:func:`source_keys`) the row cites that a link of its route also cites.
+    shared_sources: tuple[str, ...] = ()
+
+    @property
+    def independent(self) -> bool:
+        """Whether the published figure is independent of the links it is compared with."""
+        return not self.shared_sources
 
     @property
     def km_ratio(self) -> float | None:
@@ -196,8 +254,11 @@ def compare(
     table_path = path or _table_path(mode)
     table = read_table(table_path, set(net.node_ids))
     classes = read_hours_traffic(table_path)
+    with table_path.open(encoding="utf-8", newline="") as fh:
+        row_sources = [source_keys(r["source"]) for r in csv.DictReader(fh)]
+    edges = net.edges
     out = []
-    for (o, d, kind, km, hours), own in zip(table, classes, strict=True):
+    for (o, d, kind, km, hours), own, cited in zip(table, classes, row_sources, strict=True):
         cls = traffic or own
         scen = make_scenario(
             origins=[o],
@@ -209,6 +270,12 @@ def compare(
             date=date,
         )
         best = plan(scen, network=net, explain=False).pairs[0].best
+        shared: set[str] = set()
+        for leg in best.legs if best else ():
+            for eid in leg.edges:
+                if eid in edges.index:
+                    link = edges.loc[eid]
+                    shared |= cited & source_keys(f"{link['source']} {link['notes']}")
         out.append(
             Comparison(
                 o,
@@ -220,16 +287,29 @@ def compare(
                 best.hours if best else None,
                 cls,
                 tuple(best.via) if best else (),
+                tuple(sorted(shared)),
             )
         )
     return out
 
 
 def summary(rows: list[Comparison]) -> dict[str, float]:
-    """Median and extreme ratios, and counts, of a comparison."""
+    """Median and extreme ratios, and counts, of a comparison.
+
+    ``km_median`` and ``hours_median`` are over every pair; ``independent`` counts the pairs
+    whose figure shares no document with their route's links, and ``km_median_independent``
+    and ``hours_median_independent`` are over those pairs only (see the module docstring).
+    """
     km = [r.km_ratio for r in rows if r.km_ratio is not None]
     hours = [r.hours_ratio for r in rows if r.hours_ratio is not None]
+    own = [r for r in rows if r.independent]
+    km_own = [r.km_ratio for r in own if r.km_ratio is not None]
+    hours_own = [r.hours_ratio for r in own if r.hours_ratio is not None]
     return {
+        "independent": float(len(own)),
+        "km_median_independent": statistics.median(km_own) if km_own else math.nan,
+        "timed_independent": float(len(hours_own)),
+        "hours_median_independent": statistics.median(hours_own) if hours_own else math.nan,
         "pairs": float(len(rows)),
         "routed": float(sum(r.km is not None for r in rows)),
         "measured": float(len(km)),
