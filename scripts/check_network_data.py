@@ -33,7 +33,8 @@ What it checks (errors make the exit status 1, warnings do not):
 * coverage report: share of links by ``km_basis``, links with a published length or a
   traced alignment (issue 11's length rule) and the untraced rest, links without a source, crossings
   without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), capacity
-  rows with a published figure against those whose ``source`` is a named assumption, dwell
+  rows with a published figure (counting those whose notes say they are a line-type capacity
+  or a lower bound) against those whose ``source`` is a named assumption, dwell
   rows sourced/assumed per traffic class and crossings without a passenger row, and
   statuses whose newest evidence (``status_date``, or a dated start or end in
   ``status_history.csv``) is older than two years;
@@ -733,9 +734,13 @@ def report_coverage(
         f"links with a capacity: {sum(r['id'] in capped for r in link_rows)} of {len(link_rows)}"
     )
     assumed = [r["element"] for r in caps if r["source"].strip().lower().startswith("assumption")]
+    line_type = [r for r in caps if r["notes"].strip().lower().startswith("line-type")]
+    floors = [r for r in caps if r["notes"].strip().lower().startswith("lower bound")]
     lines.append(
-        f"capacity rows: {len(caps)}, with a published figure {len(caps) - len(assumed)}, "
-        f"a named assumption {len(assumed)} {assumed[:8]}"
+        f"capacity rows: {len(caps)}, with a published figure {len(caps) - len(assumed)} (of "
+        f"them {len(line_type)} a line-type capacity, the published figure of the line's "
+        f"layout, and {len(floors)} a lower bound, observed traffic), a named assumption "
+        f"{len(assumed)} {assumed[:8]}"
     )
     now = _month(today)
     assert now is not None
