@@ -99,8 +99,8 @@ def test_published_positions_lie_on_the_border_of_their_two_countries(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="60 of 79 crossing nodes have a published position located to 2 km; the other 19 "
-    "are listed in GROUND_FACTS_PROVENANCE.md (Positions, rounds 5 to 11; the '-rail' nodes "
+    reason="61 of 79 crossing nodes have a published position located to 2 km; the other 18 "
+    "are listed in GROUND_FACTS_PROVENANCE.md (Positions, rounds 5 to 11b; the '-rail' nodes "
     "split off in 'Crossing splits (round 8b)' keep the former shared position), except the 3 "
     "rail crossings of NODES_LINKS_PROVENANCE.md 'Rail topology (round 1)' and the 2 of "
     "'Rail topology (round 2, border lines)', placed by estimate",
