@@ -112,13 +112,6 @@ def test_rail_km_median_within_4_percent(rail: list[_validation.Comparison]) -> 
     assert statistics.median(km) == pytest.approx(1.0, abs=0.04)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 2026-12-02 (round 11): 21 rail pairs have a published length, but only 9 "
-    "are independent of their links: 7 share the de.wikipedia Tbilisi-Yerevan km table with "
-    "the Georgian and Armenian lines, 3 the railturkey.org article with the Kazakhstan-"
-    "Turkmenistan-Iran line, 2 the ru.wikipedia Kostanay station infobox with Tobol-Kostanay",
-)
 def test_rail_km_median_rests_on_15_independent_pairs(
     rail: list[_validation.Comparison],
 ) -> None:
