@@ -678,6 +678,9 @@ def _month(text: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2) or 1)) if m else None
 
 
+#: Untraced links shorter than this are counted apart in the coverage line (mostly border and
+#: port stubs); the km of all untraced links is reported too.
+STUB_KM = 5.0
 _TRACED_ROAD = re.compile(r"TravelMapping|\.wpt\b")
 _TRACED_RAIL = re.compile(r"TravelMapping|\.wpt\b|traced through")
 
@@ -706,11 +709,14 @@ def report_coverage(
         lines.append(f"{mode} links by km_basis: {text} (of {len(rows)})")
         traced = [r for r in rows if r["km_basis"] == "geodesic" and _is_traced(r)]
         untraced = [r["id"] for r in rows if r["km_basis"] == "geodesic" and not _is_traced(r)]
+        km = {r["id"]: float(r["km"]) for r in rows}
+        stubs = [i for i in untraced if km[i] < STUB_KM]
         lines.append(
             f"{mode} links with a published length or a traced alignment: "
             f"{len(rows) - len(untraced)} of {len(rows)} ({len(traced)} geodesic traced, as "
             f"their rows say); untraced geodesic: "
-            f"{len(untraced)} {untraced[:6]}"
+            f"{len(untraced)} ({len(stubs)} of them under {STUB_KM:g} km, "
+            f"{sum(km[i] for i in untraced):,.0f} km in all) {untraced[:6]}"
         )
     unsourced = [r["id"] for r in link_rows if not r["source"].strip()]
     lines.append(f"links without a source: {len(unsourced)} {unsourced[:5]}")
