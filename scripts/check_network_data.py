@@ -696,6 +696,51 @@ def _is_traced(row: dict[str, str]) -> bool:
     return bool(pattern.search(row["source"] + " " + row["notes"]))
 
 
+def untraced_links(link_rows: list[dict[str, str]]) -> list[str]:
+    """Ids of the ``geodesic`` links whose rows do not say they trace the alignment (issue 11).
+
+    A link meets the length rule with a published length (``km_basis`` sourced or
+    apportioned) or a trace (:func:`_is_traced`); the others are returned, in file order.
+    """
+    return [r["id"] for r in link_rows if r["km_basis"] == "geodesic" and not _is_traced(r)]
+
+
+def assumed_capacities(cap_rows: list[dict[str, str]]) -> list[str]:
+    """Elements of the ``capacities.csv`` rows whose ``source`` is a named assumption."""
+    return [r["element"] for r in cap_rows if r["source"].strip().lower().startswith("assumption")]
+
+
+def stale_statuses(
+    node_rows: list[dict[str, str]],
+    link_rows: list[dict[str, str]],
+    history: list[dict[str, str]],
+    today: str,
+) -> list[str]:
+    """Ids of the crossings and links whose newest dated evidence is over two years old.
+
+    The evidence date of a status is the newest dated fact about it: the row's
+    ``status_date`` (when it was last confirmed) or a history span's start or end. An
+    open-ended span ("open since 1994") says nothing about today by itself.
+    """
+    now = _month(today)
+    assert now is not None
+    cutoff = (now[0] - 2, now[1])
+    latest: dict[str, tuple[int, int]] = {}
+    for r in history:
+        for when in (_month(r["from_date"]), _month(r["to_date"])):
+            if when and (r["element"] not in latest or when > latest[r["element"]]):
+                latest[r["element"]] = when
+    stale = []
+    for r in [*node_rows, *link_rows]:
+        if r.get("kind", "crossing") == "city":
+            continue
+        dated = _month(r["status_date"])
+        best = max(x for x in (dated, latest.get(r["id"])) if x is not None) if dated else None
+        if best is None or best < cutoff:
+            stale.append(r["id"])
+    return stale
+
+
 def report_coverage(
     node_rows: list[dict[str, str]], link_rows: list[dict[str, str]], network: Path, today: str
 ) -> list[str]:
@@ -708,7 +753,7 @@ def report_coverage(
         text = ", ".join(f"{b} {v:.0%}" for b, v in sorted(share.items()))
         lines.append(f"{mode} links by km_basis: {text} (of {len(rows)})")
         traced = [r for r in rows if r["km_basis"] == "geodesic" and _is_traced(r)]
-        untraced = [r["id"] for r in rows if r["km_basis"] == "geodesic" and not _is_traced(r)]
+        untraced = untraced_links(rows)
         km = {r["id"]: float(r["km"]) for r in rows}
         stubs = [i for i in untraced if km[i] < STUB_KM]
         lines.append(
@@ -739,7 +784,7 @@ def report_coverage(
         f"crossings without a capacity: {len(no_cap)} {no_cap[:8]}; "
         f"links with a capacity: {sum(r['id'] in capped for r in link_rows)} of {len(link_rows)}"
     )
-    assumed = [r["element"] for r in caps if r["source"].strip().lower().startswith("assumption")]
+    assumed = assumed_capacities(caps)
     line_type = [r for r in caps if r["notes"].strip().lower().startswith("line-type")]
     floors = [r for r in caps if r["notes"].strip().lower().startswith("lower bound")]
     lines.append(
@@ -748,28 +793,12 @@ def report_coverage(
         f"layout, and {len(floors)} a lower bound, observed traffic), a named assumption "
         f"{len(assumed)} {assumed[:8]}"
     )
+    stale = stale_statuses(node_rows, link_rows, history, today)
     now = _month(today)
     assert now is not None
-    cutoff = (now[0] - 2, now[1])
-    # The evidence date of a status is the newest dated fact about it: the row's
-    # status_date (when it was last confirmed) or a history span's start or end. An
-    # open-ended span ("open since 1994") says nothing about today by itself.
-    latest: dict[str, tuple[int, int]] = {}
-    for r in history:
-        for when in (_month(r["from_date"]), _month(r["to_date"])):
-            if when and (r["element"] not in latest or when > latest[r["element"]]):
-                latest[r["element"]] = when
-    stale = []
-    for r in [*node_rows, *link_rows]:
-        if r.get("kind", "crossing") == "city":
-            continue
-        dated = _month(r["status_date"])
-        best = max(x for x in (dated, latest.get(r["id"])) if x is not None) if dated else None
-        if best is None or best < cutoff:
-            stale.append(r["id"])
     lines.append(
         f"statuses whose newest evidence is older than two years (before "
-        f"{cutoff[0]}-{cutoff[1]:02d}; status_date and dated history): "
+        f"{now[0] - 2}-{now[1]:02d}; status_date and dated history): "
         f"{len(stale)} {stale}"
     )
     return lines

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from script_loader import load_script
 
 import corridor
 from corridor import analysis, network
@@ -131,18 +132,8 @@ def test_the_shipped_network_rejects_a_row_that_breaks_a_mode_rule(
     assert "capacities.csv" in str(info.value) and "column 'mode'" in str(info.value)
 
 
-def test_check_network_data_reports_the_same_rules(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import importlib.util
-    import sys
-
-    script = Path(__file__).resolve().parent.parent / "scripts" / "check_network_data.py"
-    spec = importlib.util.spec_from_file_location("check_network_data", script)
-    assert spec is not None and spec.loader is not None
-    check = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "check_network_data", check)  # its dataclasses look it up
-    spec.loader.exec_module(check)
+def test_check_network_data_reports_the_same_rules(tmp_path: Path) -> None:
+    check = load_script("check_network_data")
     out = tmp_path / "network"
     shutil.copytree(package_data_folder() / "network", out)
 

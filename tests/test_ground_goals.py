@@ -2,8 +2,9 @@
 
 Each goal is a plain assertion over ``src/corridor/data/network/*.csv``; a goal not yet met is
 an ``xfail(strict=True)`` whose reason carries the measured count, so meeting it turns the test
-red until the marker goes. ``scripts/check_network_data.py`` prints the same counts with the
-lists of rows.
+red until the marker goes. The rules are the ones ``scripts/check_network_data.py`` prints its
+coverage lines with (``untraced_links``, ``assumed_capacities``, ``stale_statuses``), called
+here, not copied.
 
 * Lengths (item 1): every road and rail link has a published length (``km_basis`` sourced or
   apportioned) or traces its real alignment: a road over TravelMapping waypoints (its row cites
@@ -17,50 +18,55 @@ lists of rows.
 from __future__ import annotations
 
 import csv
-import re
-from pathlib import Path
+from types import ModuleType
 
 import pytest
+from script_loader import load_script
 
 from corridor._resources import package_data_folder
 
-#: The data were brought up to date in late 2026 (issue 11, item 6): evidence before this
-#: month is more than two years old.
-STALE_BEFORE = (2024, 12)
-TRACED = {"road": re.compile(r"TravelMapping|\.wpt\b"), "rail": re.compile(r"traced through")}
+#: The data were brought up to date in late 2026 (issue 11, item 6): evidence before
+#: 2024-12 is more than two years old.
+DATA_UPDATED = "2026-12-01"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    path: Path = package_data_folder() / "network" / name
-    with path.open(encoding="utf-8", newline="") as fh:
+    with (package_data_folder() / "network" / name).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-def _month(text: str) -> tuple[int, int] | None:
-    m = re.match(r"^(\d{4})(?:-(\d{2}))?", text.strip())
-    return (int(m.group(1)), int(m.group(2) or 1)) if m else None
+@pytest.fixture(scope="module")
+def check() -> ModuleType:
+    return load_script("check_network_data")
 
 
-def _untraced() -> list[str]:
-    out = []
-    for r in _rows("links.csv"):
-        if r["mode"] not in TRACED or r["km_basis"] != "geodesic":
-            continue
-        text = f"{r['source']} {r['notes']}"
-        if not (TRACED["road"].search(text) or TRACED[r["mode"]].search(text)):
-            out.append(r["id"])
-    return out
+def test_the_rules_tell_the_rows_apart(check: ModuleType) -> None:
+    # each rule keeps a row that breaks it and drops one that meets it
+    def link(lid: str, basis: str, source: str = "", notes: str = "") -> dict[str, str]:
+        mode = lid.split("-")[0]
+        return {"id": lid, "mode": mode, "km_basis": basis, "source": source, "notes": notes}
 
-
-def test_the_rules_see_the_rows_they_count() -> None:
-    # the counts below are over real rows: both modes present, every basis known
-    links = _rows("links.csv")
-    assert {r["mode"] for r in links} >= {"road", "rail"}
-    assert {r["km_basis"] for r in links} <= {"sourced", "apportioned", "geodesic"}
-    assert any(TRACED["road"].search(r["source"]) for r in links if r["mode"] == "road")
-    assert any(TRACED["rail"].search(r["notes"]) for r in links if r["mode"] == "rail")
-    assert _month("2025-09") == (2025, 9) and _month("2021") == (2021, 1)
-    assert _month("") is None
+    rows = [
+        link("road-published", "sourced"),
+        link("road-wpt", "geodesic", "TravelMapping HighwayData arm.m006.wpt"),
+        link("road-towns", "geodesic", notes="re-traced through towns"),
+        link("rail-stations", "geodesic", notes="traced through Angren, Pap"),
+        link("rail-straight", "geodesic"),
+    ]
+    assert check.untraced_links(rows) == ["road-towns", "rail-straight"]
+    caps = [{"element": "a", "source": "assumption: median"}, {"element": "b", "source": "x"}]
+    assert check.assumed_capacities(caps) == ["a"]
+    nodes = [
+        {"id": "old", "kind": "crossing", "status_date": "2021-10"},
+        {"id": "new", "kind": "crossing", "status_date": "2025-01"},
+        {"id": "town", "kind": "city", "status_date": ""},
+        {"id": "dated", "kind": "crossing", "status_date": "2020-01"},
+    ]
+    history = [
+        {"element": "dated", "from_date": "2025-06-01", "to_date": ""},
+        {"element": "old", "from_date": "1994-05-12", "to_date": ""},  # open since: no news
+    ]
+    assert check.stale_statuses(nodes, [], history, DATA_UPDATED) == ["old"]
 
 
 @pytest.mark.xfail(
@@ -69,8 +75,8 @@ def test_the_rules_see_the_rows_they_count() -> None:
     "geodesic without a trace (23 and 15 of them stubs under 5 km; 2,074 and 689 km in all); "
     "listed by scripts/check_network_data.py",
 )
-def test_every_link_has_a_published_length_or_a_traced_alignment() -> None:
-    assert _untraced() == []
+def test_every_link_has_a_published_length_or_a_traced_alignment(check: ModuleType) -> None:
+    assert check.untraced_links(_rows("links.csv")) == []
 
 
 @pytest.mark.xfail(
@@ -80,13 +86,8 @@ def test_every_link_has_a_published_length_or_a_traced_alignment() -> None:
     "posts, 2 ports); of the published ones, 27 are line-type capacities and 14 observed lower "
     "bounds",
 )
-def test_every_capacity_row_has_a_published_figure() -> None:
-    assumed = [
-        r["element"]
-        for r in _rows("capacities.csv")
-        if r["source"].lower().startswith("assumption")
-    ]
-    assert assumed == []
+def test_every_capacity_row_has_a_published_figure(check: ModuleType) -> None:
+    assert check.assumed_capacities(_rows("capacities.csv")) == []
 
 
 @pytest.mark.xfail(
@@ -94,17 +95,6 @@ def test_every_capacity_row_has_a_published_figure() -> None:
     reason="measured 2026-12-02 (round 11): 5 statuses have no evidence newer than 2024-12: "
     "x-oybek-fotehobod, x-tursunzoda-sariosiyo, x-dostuk, x-panji-poyon, r-astrakhan-elista",
 )
-def test_every_status_has_evidence_from_the_last_two_years() -> None:
-    newest: dict[str, tuple[int, int]] = {}
-    for r in _rows("status_history.csv"):
-        for when in (_month(r["from_date"]), _month(r["to_date"])):
-            if when and when > newest.get(r["element"], (0, 0)):
-                newest[r["element"]] = when
-    stale = []
-    for r in [*_rows("nodes.csv"), *_rows("links.csv")]:
-        if r.get("kind") == "city":
-            continue
-        dates = [d for d in (_month(r["status_date"]), newest.get(r["id"])) if d]
-        if not dates or max(dates) < STALE_BEFORE:
-            stale.append(r["id"])
-    assert stale == []
+def test_every_status_has_evidence_from_the_last_two_years(check: ModuleType) -> None:
+    nodes, links, history = (_rows(f) for f in ("nodes.csv", "links.csv", "status_history.csv"))
+    assert check.stale_statuses(nodes, links, history, DATA_UPDATED) == []

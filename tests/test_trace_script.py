@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from pyproj import Geod
+from script_loader import load_script
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "trace_travelmapping.py"
 GEOD = Geod(ellps="WGS84")
 
 
 @pytest.fixture(scope="module")
 def tm() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("trace_travelmapping", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("trace_travelmapping")
 
 
 def _wpt(path: Path, points: list[tuple[float, float]]) -> Path:
