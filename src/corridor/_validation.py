@@ -257,6 +257,10 @@ def compare(
     with table_path.open(encoding="utf-8", newline="") as fh:
         row_sources = [source_keys(r["source"]) for r in csv.DictReader(fh)]
     edges = net.edges
+    link_keys = {
+        eid: source_keys(f"{src} {notes}")
+        for eid, src, notes in zip(edges.index, edges["source"], edges["notes"], strict=True)
+    }
     out = []
     for (o, d, kind, km, hours), own, cited in zip(table, classes, row_sources, strict=True):
         cls = traffic or own
@@ -270,12 +274,12 @@ def compare(
             date=date,
         )
         best = plan(scen, network=net, explain=False).pairs[0].best
-        shared: set[str] = set()
-        for leg in best.legs if best else ():
-            for eid in leg.edges:
-                if eid in edges.index:
-                    link = edges.loc[eid]
-                    shared |= cited & source_keys(f"{link['source']} {link['notes']}")
+        shared = {
+            key
+            for leg in (best.legs if best else ())
+            for eid in leg.edges
+            for key in cited & link_keys.get(eid, frozenset())
+        }
         out.append(
             Comparison(
                 o,
