@@ -110,17 +110,14 @@ def test_rail_km_median_within_4_percent(rail: list[_validation.Comparison]) -> 
     assert statistics.median(km) == pytest.approx(1.0, abs=0.04)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 2026-12-02 (round 11, after h-railval's 6 new pairs): 27 rail pairs have a "
-    "published length, 14 independent of their links; 7 share the de.wikipedia Tbilisi-Yerevan "
-    "km table with the Georgian and Armenian lines, 3 the railturkey.org article with the "
-    "Kazakhstan-Turkmenistan-Iran line, 2 the Kostanay station infobox with Tobol-Kostanay, 1 the "
-    "Orsha-Tsentralnaya infobox with Orsha-Osinovka",
-)
 def test_rail_km_median_rests_on_15_independent_pairs(
     rail: list[_validation.Comparison],
 ) -> None:
+    """The rail km median rests on at least 15 pairs whose source no link of the route cites.
+
+    Met in round 12 (18 independent km pairs after the Kokshetau-1 infobox distances); it was a
+    strict xfail at 14.
+    """
     assert len(_km(rail)) >= 15
 
 
