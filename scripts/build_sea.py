@@ -8,7 +8,10 @@ Source: the PyPI package ``searoute`` 1.6.0 (Apache-2.0), fetched with ``pip dow
 * ``searoute/data/ports.geojson``: ports by UN/LOCODE.
 
 Ports that searoute lacks are curated by hand in ``src/corridor/data/network/ports_extra.csv`` (same
-columns as ``ports.csv``, with sources).
+columns as ``ports.csv``, with sources). Where a searoute port's UN/LOCODE point is not the port
+(a town point, or an old harbour), ``src/corridor/data/network/port_positions.csv``
+(``id,lat,lon,source,notes``) gives the published position of the port itself, which replaces
+searoute's point; the row's source and notes go into ``ports.csv`` with the point replaced.
 
 What the build does:
 
@@ -68,6 +71,8 @@ PORTS_MEMBER = "searoute/data/ports.geojson"
 ROOT = Path(__file__).resolve().parent.parent
 BORDERS = ROOT / "src" / "corridor" / "data" / "borders" / "countries.geojson"
 PORTS_EXTRA = ROOT / "src" / "corridor" / "data" / "network" / "ports_extra.csv"
+PORT_POSITIONS = ROOT / "src" / "corridor" / "data" / "network" / "port_positions.csv"
+POSITION_COLUMNS = ["id", "lat", "lon", "source", "notes"]
 PORTS_OUT = ROOT / "src" / "corridor" / "data" / "network" / "ports.csv"
 LINKS_OUT = ROOT / "src" / "corridor" / "data" / "network" / "sea_links.geojson"
 PROVENANCE = ROOT / "src" / "corridor" / "data" / "network" / "AIR_SEA_PROVENANCE.md"
@@ -435,13 +440,41 @@ def snap(graph: nx.Graph, nodes: set[Any], point: tuple[float, float]) -> tuple[
     return at
 
 
+def load_port_positions() -> dict[str, dict[str, str]]:
+    """Published positions that replace searoute's points (``port_positions.csv``), by id."""
+    if not PORT_POSITIONS.exists():
+        return {}
+    table = pd.read_csv(PORT_POSITIONS, dtype=str, keep_default_na=False)
+    if list(table.columns) != POSITION_COLUMNS:
+        raise SystemExit(f"{PORT_POSITIONS.name} columns must be {POSITION_COLUMNS}")
+    out: dict[str, dict[str, str]] = {}
+    for rec in table.to_dict("records"):
+        lat, lon = float(rec["lat"]), float(rec["lon"])
+        if not (math.isfinite(lat) and math.isfinite(lon)) or not rec["source"].strip():
+            raise SystemExit(
+                f"{PORT_POSITIONS.name}: {rec['id']} needs finite lat/lon and a source"
+            )
+        if rec["id"] in out:
+            raise SystemExit(f"{PORT_POSITIONS.name} repeats {rec['id']}")
+        out[rec["id"]] = rec
+    return out
+
+
 def load_ports(sr_ports: dict[str, Any]) -> pd.DataFrame:
     """Ports from searoute (by LOCODE) plus ``ports_extra.csv``; country by point-in-polygon."""
     by_code = {f["properties"]["port"]: f for f in sr_ports["features"]}
+    moved = load_port_positions()
     rows = []
     for spec in SEAROUTE_PORTS:
         feat = by_code[spec.locode]
         lon, lat = feat["geometry"]["coordinates"]
+        source, note = f"{SEAROUTE_TAG} ports.geojson ({spec.locode})", spec.note
+        if spec.id in moved:
+            pos = moved.pop(spec.id)
+            replaced = f"position replaced: searoute's {spec.locode} point {lat:.6f} {lon:.6f}"
+            lat, lon = float(pos["lat"]), float(pos["lon"])
+            source = f"{pos['source']}; {source}"
+            note = "; ".join(p for p in (note, pos["notes"], replaced) if p)
         rows.append(
             {
                 "id": spec.id,
@@ -451,10 +484,12 @@ def load_ports(sr_ports: dict[str, Any]) -> pd.DataFrame:
                 "lon": round(lon, 6),
                 "locode": spec.locode,
                 "basin": spec.basin,
-                "source": f"{SEAROUTE_TAG} ports.geojson ({spec.locode})",
-                "notes": spec.note,
+                "source": source,
+                "notes": note,
             }
         )
+    if moved:
+        raise SystemExit(f"{PORT_POSITIONS.name} names ports searoute lacks: {sorted(moved)}")
     extra = pd.read_csv(PORTS_EXTRA, dtype=str, keep_default_na=False)
     if list(extra.columns) != PORT_COLUMNS:
         raise SystemExit(f"{PORTS_EXTRA.name} columns must be {PORT_COLUMNS}")

@@ -233,3 +233,20 @@ def test_armenia_2020_sea_legs_stay_out_of_azerbaijan_waters(
     for leg in legs:
         xs, ys = _samples([list(c) for c in leg.geometry.coords])
         assert not _entered(aze, xs, ys), (leg.orig, leg.dest)
+
+
+def test_published_port_positions_are_the_ports_points() -> None:
+    """Each ``port_positions.csv`` row (a published position replacing searoute's point) is in
+    ``ports.csv``, at its point, with its source; ``scripts/build_sea.py`` writes them."""
+    with (DATA / "port_positions.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == ["id", "lat", "lon", "source", "notes"]
+        moved = list(reader)
+    with (DATA / "ports.csv").open(encoding="utf-8", newline="") as fh:
+        ports = {r["id"]: r for r in csv.DictReader(fh)}
+    for row in moved:
+        port = ports[row["id"]]
+        assert row["source"].strip() and row["source"] in port["source"], row["id"]
+        assert float(port["lat"]) == pytest.approx(float(row["lat"]), abs=1e-6), row["id"]
+        assert float(port["lon"]) == pytest.approx(float(row["lon"]), abs=1e-6), row["id"]
+        assert "position replaced" in port["notes"], row["id"]
