@@ -681,19 +681,22 @@ def _month(text: str) -> tuple[int, int] | None:
 #: Untraced links shorter than this are counted apart in the coverage line (mostly border and
 #: port stubs); the km of all untraced links is reported too.
 STUB_KM = 5.0
-_TRACED_ROAD = re.compile(r"TravelMapping|\.wpt\b")
-_TRACED_RAIL = re.compile(r"TravelMapping|\.wpt\b|traced through")
+_CITED_WPT = re.compile(r"\.wpt\b")
+_TRACED_THROUGH = re.compile(r"(?<!not )traced through")
 
 
 def _is_traced(row: dict[str, str]) -> bool:
     """Whether a geodesic link's row says its via points trace the real alignment.
 
-    Roads: a TravelMapping ``.wpt`` file (points on the OpenStreetMap road) in ``source``
-    or ``notes``. Railways: also a "traced through" the line's stations in ``notes``.
-    Older road rows "re-traced through" a few towns do not count.
+    Roads: the row's ``source`` cites a TravelMapping ``.wpt`` file (points on the OpenStreetMap
+    road); a file named only in ``notes`` does not count, since notes also name files that were
+    checked and not used ("not re-traced: kgz.e125.wpt runs the bypass"). Railways: that, or
+    "traced through" the line's stations in ``notes``. Older road rows "re-traced through" a
+    few towns do not count.
     """
-    pattern = _TRACED_RAIL if row["mode"] == "rail" else _TRACED_ROAD
-    return bool(pattern.search(row["source"] + " " + row["notes"]))
+    if _CITED_WPT.search(row["source"]):
+        return True
+    return row["mode"] == "rail" and bool(_TRACED_THROUGH.search(row["notes"]))
 
 
 def untraced_links(link_rows: list[dict[str, str]]) -> list[str]:

@@ -8,7 +8,8 @@ here, not copied.
 
 * Lengths (item 1): every road and rail link has a published length (``km_basis`` sourced or
   apportioned) or traces its real alignment: a road over TravelMapping waypoints (its row cites
-  a ``.wpt`` file), a railway also through its stations ("traced through" in the notes).
+  a ``.wpt`` file in its source), a railway also through its stations ("traced through" in the
+  notes).
 * Capacities (item 5): every capacity row carries a published figure, not a named assumption.
 * Statuses (item 6): every crossing and every link with a status has dated evidence (its
   ``status_date`` or a dated span of ``status_history.csv``) no older than two years before
@@ -50,10 +51,17 @@ def test_the_rules_tell_the_rows_apart(check: ModuleType) -> None:
         link("road-published", "sourced"),
         link("road-wpt", "geodesic", "TravelMapping HighwayData arm.m006.wpt"),
         link("road-towns", "geodesic", notes="re-traced through towns"),
+        link("road-checked", "geodesic", notes="not re-traced: kgz.e125.wpt runs the bypass"),
         link("rail-stations", "geodesic", notes="traced through Angren, Pap"),
         link("rail-straight", "geodesic"),
+        link("rail-unsure", "geodesic", notes="not traced through its stations"),
     ]
-    assert check.untraced_links(rows) == ["road-towns", "rail-straight"]
+    assert check.untraced_links(rows) == [
+        "road-towns",
+        "road-checked",
+        "rail-straight",
+        "rail-unsure",
+    ]
     caps = [{"element": "a", "source": "assumption: median"}, {"element": "b", "source": "x"}]
     assert check.assumed_capacities(caps) == ["a"]
     nodes = [
