@@ -47,17 +47,43 @@ def test_every_crossing_is_within_5_km_of_its_border(net: network.TransitNetwork
         assert _km_to(row.geometry, line) <= 5.0, nid
 
 
+def _depth_km(piece: shapely.Geometry, country: shapely.Geometry) -> float:
+    """Largest distance (km) of the piece's points (densified to ~0.5 km) from the country's
+    boundary, in an azimuthal equidistant projection centred on the piece."""
+    c = piece.centroid
+    crs = geo.aeqd_crs(c.x, c.y)
+    dense = geo.to_crs(shapely.segmentize(piece, 0.005), "EPSG:4326", crs)
+    window = shapely.box(*shapely.buffer(piece, 0.3).bounds)
+    edge = geo.to_crs(shapely.intersection(country.boundary, window), "EPSG:4326", crs)
+    points = shapely.points(shapely.get_coordinates(dense))
+    return float(np.max(shapely.distance(points, edge))) / 1000.0
+
+
 def test_annotated_countries_match_a_fresh_overlay(net: network.TransitNetwork) -> None:
+    """Every country an edge runs through for more than 2 km, and more than 2.5 km deep, is
+    annotated. Shallower runs are below the resolution of the 1:10m border lines (roads along
+    border rivers) and the network ignores runs within 2 km of the border (`_netbuild`)."""
     borders = corridor.load_borders()
     land = net.edges[net.edges["mode"].isin(["road", "rail"])]
     for eid, row in land.iterrows():
         crossed = set()
         for iso in borders.index[borders.sindex.query(row.geometry, predicate="intersects")]:
             piece = shapely.intersection(row.geometry, borders.geometry[iso])
-            if geo.line_length_km(piece) > 2.0:  # ignore slivers at the border itself
+            if geo.line_length_km(piece) > 2.0 and _depth_km(piece, borders.geometry[iso]) > 2.5:
                 crossed.add(iso)
         annotated = set(row["countries"])
         assert crossed <= annotated, (eid, crossed, annotated)
+
+
+def test_shallow_border_river_runs_are_not_transits(net: network.TransitNetwork) -> None:
+    """Roads and railways along a border river that the 1:10m lines put a few hundred metres
+    into the neighbour stay domestic; a real transit deeper than the threshold is kept."""
+    countries = net.edges["countries"]
+    assert countries["rl-kant-balykchy"] == ("KGZ",)  # the Chu valley line, KAZ 0.6 km deep
+    assert countries["rl-ordubad-julfa-az"] == ("AZE",)  # Nakhchivan, along the Aras
+    assert countries["r-x-bagratashen-alaverdi"] == ("ARM",)  # the Debed road below Georgia
+    # the Lokot - Shemonaikha branch runs through Russia for tens of km, 12 km deep
+    assert countries["rl-x-lokot-rail-oskemen"] == ("KAZ", "RUS", "KAZ")
 
 
 def _open_road_graph(net: network.TransitNetwork) -> nx.Graph:

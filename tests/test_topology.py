@@ -257,8 +257,6 @@ RAIL_GAPS: dict[str, str] = {
     "Iletsk-Aktobe transit, see x-iletsk-rail); no all-Kazakh line exists",
     "oskemen": "KAZ: the Lokot-Leninogorsk line leaves the Turksib at Lokot station in Russia "
     "(rl-x-lokot-rail-oskemen); no all-Kazakh line to Oskemen was found",
-    "balykchy": "KGZ: the traced Kant-Balykchy polyline runs along the Chu on the border and "
-    "touches Kazakhstan (a geometry limit of rl-kant-balykchy, not a real gap)",
     "astara-ir": "IRN: the Rasht-Astara line is under construction (rl-rasht-astara-ir closed)",
     "van": "TUR: Van is reached by the Lake Van train ferry from Tatvan, which is not in the "
     "network (only Van-Kapikoy towards Iran)",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -428,7 +429,8 @@ def _annotate(
         if mode in ("sea", "ferry"):
             countries.append(next(sea_iter))
         else:
-            countries.append(tuple(_runs(located[bounds[k] : bounds[k + 1]])))
+            lo, hi = bounds[k], bounds[k + 1]
+            countries.append(tuple(_runs(located[lo:hi], xy[lo:hi])))
     territory = nodes["territory"].to_dict()
     territories = [
         tuple(sorted({t for t in (territory.get(u, ""), territory.get(v, "")) if t}))
@@ -470,23 +472,63 @@ def _sea_states(lines: NDArray[np.object_], dense: NDArray[np.object_]) -> list[
 
 #: Interior runs shorter than this many ~1 km samples are border noise, not a crossing.
 _MIN_RUN_SAMPLES = 3
+#: An interior run that never gets farther than this from the country's border is below the
+#: resolution of the Natural Earth 1:10m border lines (generalised for that scale, where 1 mm
+#: is 10 km): a road or railway that follows a border river (the A2 along the Chu, the Aras
+#: valley roads, the Chu valley railway) cannot be put on either side by them.
+_MIN_RUN_DEPTH_KM = 2.0
 
 
-def _runs(codes: NDArray[np.object_]) -> list[str]:
-    """Ordered countries along sampled points, ignoring short interior excursions."""
+def _run_depth_km(code: str, xy: NDArray[np.float64]) -> float:
+    """Largest distance (km) from the points (lon, lat) to the boundary of country ``code``.
+
+    Measured in a local equirectangular frame (lon scaled by the cosine of the points' mean
+    latitude), within about 1 % of the geodesic over a few km. Only the boundary within 0.2
+    degrees of the points is used: beyond it every distance is well over the threshold, so an
+    overestimate there does not change the decision it serves.
+    """
+    lon0, lat0 = float(np.mean(xy[:, 0])), float(np.mean(xy[:, 1]))
+    kx, ky = 111.32 * math.cos(math.radians(lat0)), 110.57
+    (x1, y1), (x2, y2) = xy.min(axis=0) - 0.2, xy.max(axis=0) + 0.2
+    near = shapely.clip_by_rect(borders.load_borders().geometry[code].boundary, x1, y1, x2, y2)
+    if near.is_empty:
+        return math.inf
+
+    def local(c: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.column_stack(((c[:, 0] - lon0) * kx, (c[:, 1] - lat0) * ky))
+
+    points = shapely.points(local(xy))
+    return float(np.max(shapely.distance(points, shapely.transform(near, local))))
+
+
+def _runs(codes: NDArray[np.object_], xy: NDArray[np.float64] | None = None) -> list[str]:
+    """Ordered countries along sampled points, ignoring border noise.
+
+    An interior run (neither the first nor the last country) is noise when it is shorter than
+    :data:`_MIN_RUN_SAMPLES` samples or, given the samples' coordinates ``xy`` (lon, lat), when
+    none of its samples is more than :data:`_MIN_RUN_DEPTH_KM` inside that country.
+    """
     runs: list[list[Any]] = []
-    for code in codes:
+    for i, code in enumerate(codes):
         if code is None:
             continue
         if runs and runs[-1][0] == code:
             runs[-1][1] += 1
+            runs[-1][3] = i
         else:
-            runs.append([code, 1])
-    kept = [r for i, r in enumerate(runs) if r[1] >= _MIN_RUN_SAMPLES or i in (0, len(runs) - 1)]
+            runs.append([code, 1, i, i])
+
+    def kept(i: int, run: list[Any]) -> bool:
+        if i in (0, len(runs) - 1):
+            return True
+        if run[1] < _MIN_RUN_SAMPLES:
+            return False
+        return xy is None or _run_depth_km(run[0], xy[run[2] : run[3] + 1]) > _MIN_RUN_DEPTH_KM
+
     ordered: list[str] = []
-    for code, _ in kept:
-        if not ordered or ordered[-1] != code:
-            ordered.append(str(code))
+    for i, run in enumerate(runs):
+        if kept(i, run) and (not ordered or ordered[-1] != run[0]):
+            ordered.append(str(run[0]))
     return ordered
 
 

@@ -74,8 +74,9 @@ TRANSFER_HANDLING_H = 1.0
 #: 5: sea lanes tagged with territorial seas; 6: dwell per traffic class;
 #: 7: the npz holds the routing columns and ground tables (warm runs read no frames);
 #: 8: capacity rows and unit conversions carry a ``mode``;
-#: 9: speeds and edge hours per traffic class
-_CACHE_VERSION = 9
+#: 9: speeds and edge hours per traffic class;
+#: 10: interior country runs within 2 km of the border are border noise (``_netbuild._runs``)
+_CACHE_VERSION = 10
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -108,7 +109,8 @@ class TransitNetwork:
         ``speed_factor_freight`` and ``speed_factor_military`` (that class's hours per
         passenger hour, from ``speeds.csv``), ``status``, ``capacity_per_day``,
         ``capacity_unit``, ``countries`` (ordered tuple of land countries
-        crossed), ``territories``, ``source``, LineString geometry (u to v).
+        crossed; a run into a country shorter than about 3 km, or nowhere more than 2 km from
+        its border, is border noise of the 1:10m lines and not listed), ``territories``, ``source``, LineString geometry (u to v).
         Edges are usable in both directions.
     countries
         Country and territory codes, in bit order of :attr:`edge_mask`.
