@@ -110,7 +110,8 @@ class TransitNetwork:
         passenger hour, from ``speeds.csv``), ``status``, ``capacity_per_day``,
         ``capacity_unit``, ``countries`` (ordered tuple of land countries
         crossed; a run into a country shorter than about 3 km, or nowhere more than 2 km from
-        its border, is border noise of the 1:10m lines and not listed), ``territories``, ``source``, LineString geometry (u to v).
+        its border, is border noise of the 1:10m lines and not listed), ``territories``,
+        ``source``, LineString geometry (u to v).
         Edges are usable in both directions.
     countries
         Country and territory codes, in bit order of :attr:`edge_mask`.
