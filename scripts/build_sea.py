@@ -171,12 +171,12 @@ SEAROUTE_PORTS = [
 #   straight connector would cut west across the Krasnovodsk peninsula;
 # - Novorossiysk lies at the head of Tsemes Bay; a straight connector would cross its W shore.
 PORT_VIAS: dict[str, list[tuple[float, float]]] = {
-    "port-turkmenbashi": [
-        (52.915, 40.0), (52.95, 39.95), (53.0, 39.88), (53.06, 39.8), (53.06, 39.73),
-    ],
+    # (round 12: the port point is now the ferry terminal on the N shore; the connector runs
+    # south into the bay first)
+    "port-turkmenbashi": [(53.0, 39.88), (53.06, 39.8), (53.06, 39.73)],
     "port-novorossiysk": [(37.8, 44.715), (37.83, 44.695), (37.855, 44.67), (37.87, 44.64)],
-    # Kuryk's pier faces a small inlet opening SW; a straight connector crossed its E shore.
-    "port-kuryk": [(51.645, 43.182), (51.62, 43.165)],
+    # Kuryk: the old point (the village) needed two via points out of a small inlet; the port
+    # point is now the ferry complex W of the village (round 12), on open water.
 }  # fmt: skip
 # Lane edges (searoute vertex pairs) that cut a cape of the land polygons, given via points in
 # water: the lane into Baku bay crossed the SE tip of the Absheron peninsula (~50.37 E,
