@@ -198,7 +198,15 @@ def read_csv(path: Path, columns: list[str], report: Report) -> list[dict[str, s
         header = reader.fieldnames or []
         if header != columns:
             report.error(f"{path.name}: columns {header} != expected {columns}")
-        return list(reader)
+        rows = list(reader)
+    for line, row in enumerate(rows, start=2):  # DictReader keeps a short or long row silently
+        if None in row or None in row.values():
+            got = len(header) + len(row.get(None) or []) - list(row.values()).count(None)
+            report.error(
+                f"{path.name} row {line} (id {next(iter(row.values()))!r}): "
+                f"{got} fields, expected {len(header)} (an unquoted comma or a missing field?)"
+            )
+    return rows
 
 
 def load_countries(path: Path = BORDERS) -> dict[str, shapely.Geometry]:

@@ -19,6 +19,7 @@ here, not copied.
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -106,3 +107,17 @@ def test_every_capacity_row_has_a_published_figure(check: ModuleType) -> None:
 def test_every_status_has_evidence_from_the_last_two_years(check: ModuleType) -> None:
     nodes, links, history = (_rows(f) for f in ("nodes.csv", "links.csv", "status_history.csv"))
     assert check.stale_statuses(nodes, links, history, DATA_UPDATED) == []
+
+
+def test_the_check_script_rejects_rows_with_a_field_too_many_or_too_few(
+    check: ModuleType, tmp_path: Path
+) -> None:
+    # csv.DictReader keeps such rows silently; an unquoted comma in a source once slipped past
+    path = tmp_path / "nodes.csv"
+    path.write_text("id,a,b\nok,1,2\nlong,1,2,3\nshort,1\n", encoding="utf-8")
+    report = check.Report()
+    rows = check.read_csv(path, ["id", "a", "b"], report)
+    assert len(rows) == 3
+    assert len(report.errors) == 2
+    assert "row 3 (id 'long'): 4 fields, expected 3" in report.errors[0]
+    assert "row 4 (id 'short'): 2 fields, expected 3" in report.errors[1]
