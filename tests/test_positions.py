@@ -99,7 +99,7 @@ def test_published_positions_lie_on_the_border_of_their_two_countries(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="65 of 80 crossing nodes have a published position located to 2 km; the other 15 "
+    reason="67 of 80 crossing nodes have a published position located to 2 km; the other 13 "
     "are listed in GROUND_FACTS_PROVENANCE.md (Positions, rounds 5 to 12; the '-rail' nodes "
     "split off in 'Crossing splits (round 8b)' and x-sarakhs-rail (round 11c) keep the former "
     "shared position; x-tripp-west/east are planned lines with no post and no published border "
