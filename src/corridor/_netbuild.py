@@ -501,12 +501,12 @@ def _run_depth_km(code: str, xy: NDArray[np.float64]) -> float:
     return float(np.max(shapely.distance(points, shapely.transform(near, local))))
 
 
-def _runs(codes: NDArray[np.object_], xy: NDArray[np.float64] | None = None) -> list[str]:
-    """Ordered countries along sampled points, ignoring border noise.
+def _runs(codes: NDArray[np.object_], xy: NDArray[np.float64]) -> list[str]:
+    """Ordered countries along sampled points (``xy``: lon, lat), ignoring border noise.
 
     An interior run (neither the first nor the last country) is noise when it is shorter than
-    :data:`_MIN_RUN_SAMPLES` samples or, given the samples' coordinates ``xy`` (lon, lat), when
-    none of its samples is more than :data:`_MIN_RUN_DEPTH_KM` inside that country.
+    :data:`_MIN_RUN_SAMPLES` samples or none of its samples is more than
+    :data:`_MIN_RUN_DEPTH_KM` inside that country.
     """
     runs: list[list[Any]] = []
     for i, code in enumerate(codes):
@@ -523,7 +523,7 @@ def _runs(codes: NDArray[np.object_], xy: NDArray[np.float64] | None = None) -> 
             return True
         if run[1] < _MIN_RUN_SAMPLES:
             return False
-        return xy is None or _run_depth_km(run[0], xy[run[2] : run[3] + 1]) > _MIN_RUN_DEPTH_KM
+        return _run_depth_km(run[0], xy[run[2] : run[3] + 1]) > _MIN_RUN_DEPTH_KM
 
     ordered: list[str] = []
     for i, run in enumerate(runs):
