@@ -791,6 +791,12 @@ def report_coverage(
         f"{no_dwell[:8]}"
     )
     lines.extend(_dwell_by_class(dwell, crossings))
+    episodes = _optional_rows(network / "dwell_episodes.csv")
+    lines.append(
+        f"dated dwell episodes (queues that replace the standing dwell on their dates): "
+        f"{len(episodes)} at {len({r['node'] for r in episodes})} crossings "
+        f"{sorted({r['node'] for r in episodes})[:8]}"
+    )
     lines.append(
         f"crossings without a capacity: {len(no_cap)} {no_cap[:8]}; "
         f"links with a capacity: {sum(r['id'] in capped for r in link_rows)} of {len(link_rows)}"

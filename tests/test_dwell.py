@@ -4,6 +4,11 @@
 all). For a class the row for (node, direction, mode, class) wins, then the class's
 ``both`` row, then the ``all`` rows, then the class's named default in
 ``ground_defaults.csv``; military takes the freight rows when it has none of its own.
+
+``dwell_episodes.csv`` holds dated queues: on a scenario date inside an episode's span
+the episode's hours replace the standing dwell of that crossing, direction, mode and
+class (military again taking freight episodes); without a date only episodes still
+running (no end date) apply, as for statuses.
 """
 
 from __future__ import annotations
@@ -158,14 +163,22 @@ def dwell_net(tmp_path_factory: pytest.TempPathFactory) -> network.TransitNetwor
         "x-upper-lars,both,road,passenger,2,assumption,,,test row\n",
         encoding="utf-8",
     )
+    (folder / "dwell_episodes.csv").write_text(
+        EPISODE_HEAD + "x-upper-lars,RUS>GEO,road,freight,2023-03,2023-04-15,100,test,\n"
+        "x-sarpi,TUR>GEO,road,freight,2024-01,,50,test,ongoing\n",
+        encoding="utf-8",
+    )
     (folder / "status_history.csv").unlink()
     one_speed_for_every_class(folder / "speeds.csv")
     return network.load_network(folder)
 
 
-def _route(net: network.TransitNetwork, o: str, d: str, traffic: str) -> routing.Route:
+def _route(
+    net: network.TransitNetwork, o: str, d: str, traffic: str, date: str | None = None
+) -> routing.Route:
+    dated = {"date": date} if date else {}
     scen = make_scenario(
-        origins=[o], destinations=[d], modes=["road"], objective="km", traffic=traffic
+        origins=[o], destinations=[d], modes=["road"], objective="km", traffic=traffic, **dated
     )
     best = routing.plan(scen, network=net).pairs[0].best
     assert best is not None
@@ -196,3 +209,125 @@ def test_route_without_a_passenger_row_takes_the_passenger_default(
     expected = d["dwell_road_h"] - d["dwell_passenger_road_h"]
     assert expected > 0
     assert freight.hours - passenger.hours == pytest.approx(expected)
+
+
+# --------------------------------------------------------------------------- dated episodes
+
+EPISODE_HEAD = "node,direction,mode,traffic,from_date,to_date,dwell_hours,source,notes\n"
+
+
+def _episodes(folder: Path, rows: str) -> list[_ground.DwellEpisode]:
+    path = folder / "dwell_episodes.csv"
+    path.write_text(EPISODE_HEAD + rows, encoding="utf-8")
+    return _ground._read_episodes(path, PAIRS)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "problem"),
+    [
+        ("y,both,road,freight,2020,,5,s,", "node", "unknown crossing 'y'"),
+        ("port-p,both,road,freight,2020,,5,s,", "node", "unknown crossing 'port-p'"),
+        ("x,RUS>KAZ,road,freight,2020,,5,s,", "direction", "valid: RUS>GEO, GEO>RUS or both"),
+        ("x,both,ferry,freight,2020,,5,s,", "mode", "ferry"),
+        ("x,both,road,cargo,2020,,5,s,", "traffic", "cargo"),
+        ("x,both,road,freight,2020-05,2020-04,5,s,", "to_date", "before"),
+        ("x,both,road,freight,2020-13,,5,s,", "from_date", "2020-13"),
+        ("x,both,road,freight,2020,,-5,s,", "dwell_hours", "-5"),
+        ("x,both,road,freight,2020,,5,,", "source", "source"),
+    ],
+)
+def test_bad_episode_rows_name_file_row_and_column(
+    tmp_path: Path, row: str, column: str, problem: str
+) -> None:
+    with pytest.raises(corridor.DataError) as info:
+        _episodes(tmp_path, row + "\n")
+    message = str(info.value)
+    assert "dwell_episodes.csv: row 2" in message
+    assert f"column {column!r}" in message
+    assert problem in message
+
+
+def test_overlapping_episodes_of_one_direction_and_class_are_refused(tmp_path: Path) -> None:
+    first = "x,RUS>GEO,road,freight,2020-01,2020-03,50,s,\n"
+    # other direction, other class and a later span may share the crossing
+    fine = (
+        "x,GEO>RUS,road,freight,2020-02,,9,s,\n"
+        "x,RUS>GEO,road,passenger,2020-02,2020-02,9,s,\n"
+        "x,RUS>GEO,road,freight,2020-04,,9,s,\n"
+    )
+    assert len(_episodes(tmp_path, first + fine)) == 4
+    with pytest.raises(corridor.DataError, match=r"row 3.*overlaps.*2020-01-01\.\.2020-03-31"):
+        _episodes(tmp_path, first + "x,RUS>GEO,road,freight,2020-03-31,2020-05,9,s,\n")
+
+
+def test_episode_replaces_the_standing_dwell_only_inside_its_span(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    g = _tables(tmp_path, "x,RUS>GEO,road,freight,30,assumption,,,\n")
+    g = _ground.GroundTables(
+        dwell=g.dwell,
+        defaults=g.defaults,
+        episodes=tuple(
+            _episodes(
+                tmp_path,
+                "x,RUS>GEO,road,freight,2022-09-21,2022-10-05,72,s,\n"
+                "e,both,road,all,2024-06,,6,s,\n",
+            )
+        ),
+    )
+    fwd_base = _ground.edge_dwell(g, EDGES, INFO, traffic="freight")[0]
+    assert fwd_base[:3] == [30.0, 4.0, 1.5]  # standing row, default, EAEU default
+
+    def fwd(day: dt.date | None, traffic: str = "freight") -> list[float]:
+        f, b = _ground.edge_dwell(g, EDGES, INFO, traffic=traffic)
+        base = (np.asarray(f, dtype=np.float64), np.asarray(b, dtype=np.float64))
+        out = _ground.dated_edge_dwell(g, base, EDGES, INFO, traffic=traffic, day=day)
+        return [float(h) for h in out[0]]
+
+    assert fwd(dt.date(2022, 9, 20)) == fwd_base
+    assert fwd(dt.date(2022, 9, 21))[:3] == [72.0, 4.0, 1.5]  # into Georgia only
+    assert fwd(dt.date(2022, 10, 5))[0] == 72.0
+    assert fwd(dt.date(2022, 10, 6)) == fwd_base
+    assert fwd(dt.date(2022, 9, 30), "military")[0] == 72.0  # military takes freight episodes
+    assert fwd(dt.date(2022, 9, 30), "passenger")[0] == 0.75  # the passenger default
+    # no date: only the episode still running applies, to every class ("all")
+    assert fwd(None)[:3] == [30.0, 4.0, 6.0]
+    assert fwd(None, "passenger")[2] == 6.0
+    assert fwd(dt.date(2024, 5, 31))[2] == 1.5
+
+
+def test_route_hours_on_a_date_take_the_episode_in_force(
+    dwell_net: network.TransitNetwork,
+) -> None:
+    standing = _route(dwell_net, "vladikavkaz", "tbilisi", "freight")
+    queued = _route(dwell_net, "vladikavkaz", "tbilisi", "freight", "2023-04-15")
+    after = _route(dwell_net, "vladikavkaz", "tbilisi", "freight", "2023-04-16")
+    military = _route(dwell_net, "vladikavkaz", "tbilisi", "military", "2023-03")
+    assert queued.via == standing.via and "x-upper-lars" in queued.via
+    assert queued.hours - standing.hours == pytest.approx(100 - 30)
+    assert after.hours == pytest.approx(standing.hours)
+    assert military.hours - standing.hours == pytest.approx(100 - 30)
+    back = _route(dwell_net, "tbilisi", "vladikavkaz", "freight")
+    back_queued = _route(dwell_net, "tbilisi", "vladikavkaz", "freight", "2023-04")
+    assert back_queued.hours == pytest.approx(back.hours)  # GEO>RUS has no episode
+
+
+def test_undated_route_takes_the_episode_still_running(dwell_net: network.TransitNetwork) -> None:
+    d = _defaults()
+    now = _route(dwell_net, "trabzon", "batumi", "freight")
+    before = _route(dwell_net, "trabzon", "batumi", "freight", "2023-12")
+    assert now.via == before.via and "x-sarpi" in now.via
+    assert now.hours - before.hours == pytest.approx(50 - d["dwell_road_h"])
+
+
+def test_shipped_episodes_are_sourced_dated_queues_longer_than_the_standing_dwell() -> None:
+    net = network.load_network()
+    with (package_data_folder() / "network" / "dwell_episodes.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(net.ground.episodes) == len(rows) >= 3
+    for e in net.ground.episodes:
+        assert e.source.startswith("http")
+        standing = net.ground.dwell_for(e.node, e.origin or "", e.target or "", e.mode, e.traffic)
+        assert standing is not None and e.hours > standing.hours, e

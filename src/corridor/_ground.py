@@ -16,7 +16,13 @@ Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assum
 * ``crossing_times.csv`` -- ``node,direction,mode,traffic,dwell_hours,basis,date,source,notes``:
   hours spent at a border crossing (``direction`` ``RUS>GEO`` or ``both``) or, for a port,
   the port call or ferry wait, per traffic class (``freight``, ``passenger``, ``military``
-  or ``all``; see :func:`dwell_row` for the look-up order).
+  or ``all``; see :func:`dwell_row` for the look-up order): the standing, typical dwell.
+* ``dwell_episodes.csv`` -- ``node,direction,mode,traffic,from_date,to_date,dwell_hours,``
+  ``source,notes``: dated queues (a closure-era jam, a new border system's first weeks,
+  an exodus). A scenario whose ``date`` falls in an episode's span passes that crossing
+  in the episode's hours instead of the standing ones (:func:`dated_edge_dwell`); a
+  scenario without a date takes the episodes still running (no ``to_date``), as
+  statuses do.
 * ``capacities.csv`` -- ``element,element_type,capacity,unit,traffic,date,source,notes,mode``
   and ``unit_conversions.csv`` -- ``unit,tonnes_per_unit,per,basis,source,mode``: capacities
   of nodes and links, converted to tonnes per day in one place (:class:`Conversion`). A
@@ -44,6 +50,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+from numpy.typing import NDArray
+
 from corridor._errors import DataError
 
 K = TypeVar("K")
@@ -58,11 +67,13 @@ __all__ = [
     "Conversion",
     "Default",
     "Dwell",
+    "DwellEpisode",
     "FrozenMap",
     "GroundTables",
     "Speed",
     "StatusSpan",
     "capacity_mode",
+    "dated_edge_dwell",
     "dwell_row",
     "edge_dwell",
     "edge_dwell_by_class",
@@ -79,6 +90,7 @@ GROUND_FILES = (
     "speeds.csv",
     "ground_defaults.csv",
     "crossing_times.csv",
+    "dwell_episodes.csv",
     "capacities.csv",
     "unit_conversions.csv",
     "status_history.csv",
@@ -159,6 +171,41 @@ class Dwell:
 
 
 @dataclass(frozen=True)
+class DwellEpisode:
+    """A dated queue at a crossing: hours that replace the standing dwell over a date span."""
+
+    node: str
+    origin: str | None  # None: both directions
+    target: str | None
+    mode: str
+    hours: float
+    start: dt.date
+    end: dt.date | None  # None: still running
+    source: str
+    traffic: str = "freight"  # freight, passenger, military or all
+
+    def active(self, day: dt.date | None) -> bool:
+        """Whether the episode applies on ``day`` (None: now, i.e. it has no end date)."""
+        if day is None:
+            return self.end is None
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def as_dwell(self) -> Dwell:
+        """Return the episode as a dwell row (for :func:`dwell_row`)."""
+        return Dwell(
+            self.node,
+            self.origin,
+            self.target,
+            self.mode,
+            self.hours,
+            "sourced",
+            self.start.isoformat(),
+            self.source,
+            self.traffic,
+        )
+
+
+@dataclass(frozen=True)
 class Conversion:
     """How many tonnes one unit carries and over which period it is counted."""
 
@@ -235,6 +282,8 @@ class GroundTables:
     speeds: Mapping[tuple[str, str, str, str], Speed] = field(default_factory=FrozenMap)
     defaults: Mapping[str, Default] = field(default_factory=FrozenMap)
     dwell: tuple[Dwell, ...] = ()
+    #: dated queues (``dwell_episodes.csv``), see :meth:`episodes_on`
+    episodes: tuple[DwellEpisode, ...] = ()
     capacities: Mapping[str, tuple[Capacity, ...]] = field(default_factory=FrozenMap)
     conversions: Mapping[str, Conversion] = field(default_factory=FrozenMap)
     history: Mapping[str, tuple[StatusSpan, ...]] = field(default_factory=FrozenMap)
@@ -252,6 +301,10 @@ class GroundTables:
         Only rows of the traffic class (or ``all``) match; see :func:`dwell_row`.
         """
         return dwell_row(self.dwell, node, origin, target, mode, traffic)
+
+    def episodes_on(self, day: dt.date | None) -> tuple[DwellEpisode, ...]:
+        """Dwell episodes that apply on ``day`` (None: those still running)."""
+        return tuple(e for e in self.episodes if e.active(day))
 
     def capacity_for(
         self, element: str, traffic: str = "freight", *, mode: str | None = None
@@ -398,15 +451,19 @@ def parse_day(text: str, *, end: bool = False) -> dt.date:
         msg = f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
         raise ValueError(msg)
     parts = [int(p) for p in text.split("-")]
-    if len(parts) == 3:
-        return dt.date(parts[0], parts[1], parts[2])
-    if len(parts) == 2:
-        first = dt.date(parts[0], parts[1], 1)
-        if not end:
-            return first
-        nxt = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        return nxt - dt.timedelta(days=1)
-    return dt.date(parts[0], 12, 31) if end else dt.date(parts[0], 1, 1)
+    try:
+        if len(parts) == 3:
+            return dt.date(parts[0], parts[1], parts[2])
+        if len(parts) == 2:
+            first = dt.date(parts[0], parts[1], 1)
+            if not end:
+                return first
+            nxt = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        return dt.date(parts[0], 12, 31) if end else dt.date(parts[0], 1, 1)
+    except ValueError as exc:
+        msg = f"{text!r} is not a real date ({exc})"
+        raise ValueError(msg) from None
 
 
 def _date(r: dict[str, str], column: str, path: Path, row: int, *, end: bool = False) -> dt.date:
@@ -580,23 +637,7 @@ def _read_dwell(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[D
         if r["date"]:
             _date(r, "date", path, row)
         hours = _number(r, "dwell_hours", path, row, positive=False)
-        origin = target = None
-        if r["direction"] != "both":
-            m = _DIRECTION.match(r["direction"])
-            pair = node_pairs[node]
-            if m is None:
-                raise _fail(
-                    path, row, "direction", f"{r['direction']!r} is not 'both' or like 'RUS>GEO'"
-                )
-            origin, target = m.group(1), m.group(2)
-            if {origin, target} != set(pair) or origin == target:
-                valid = f"{pair[0]}>{pair[1]}, {pair[1]}>{pair[0]} or both"
-                raise _fail(
-                    path,
-                    row,
-                    "direction",
-                    f"{r['direction']!r} does not fit {node}; valid: {valid}",
-                )
+        origin, target = _direction(r, node, node_pairs[node], path, row)
         key = (node, r["direction"], mode, traffic)
         if key in seen:
             raise _fail(path, row, "direction", f"duplicate node/direction/mode/traffic {key}")
@@ -604,6 +645,55 @@ def _read_dwell(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[D
         out.append(
             Dwell(node, origin, target, mode, hours, r["basis"], r["date"], r["source"], traffic)
         )
+    return out
+
+
+def _direction(
+    r: dict[str, str], node: str, pair: tuple[str, str], path: Path, row: int
+) -> tuple[str | None, str | None]:
+    """``(origin, target)`` of a ``direction`` cell (None, None for ``both``)."""
+    if r["direction"] == "both":
+        return None, None
+    m = _DIRECTION.match(r["direction"])
+    if m is None:
+        raise _fail(path, row, "direction", f"{r['direction']!r} is not 'both' or like 'RUS>GEO'")
+    origin, target = m.group(1), m.group(2)
+    if {origin, target} != set(pair) or origin == target:
+        valid = f"{pair[0]}>{pair[1]}, {pair[1]}>{pair[0]} or both"
+        problem = f"{r['direction']!r} does not fit {node}; valid: {valid}"
+        raise _fail(path, row, "direction", problem)
+    return origin, target
+
+
+def _read_episodes(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[DwellEpisode]:
+    out: list[DwellEpisode] = []
+    columns = ("node", "direction", "mode", "traffic", "from_date", "to_date", "dwell_hours")
+    for row, r in _rows(path, (*columns, "source")):
+        node = r["node"]
+        if node not in node_pairs or node_pairs[node][0] == node_pairs[node][1]:
+            problem = f"unknown crossing {node!r} (episodes are for border crossings)"
+            raise _fail(path, row, "node", problem)
+        mode = _choice(r, "mode", ("road", "rail"), path, row)
+        traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
+        _sourced(r, path, row)
+        origin, target = _direction(r, node, node_pairs[node], path, row)
+        start = _date(r, "from_date", path, row)
+        end = _date(r, "to_date", path, row, end=True) if r["to_date"] else None
+        if end is not None and end < start:
+            raise _fail(path, row, "to_date", f"{r['to_date']} is before {r['from_date']}")
+        hours = _number(r, "dwell_hours", path, row, positive=False)
+        episode = DwellEpisode(node, origin, target, mode, hours, start, end, r["source"], traffic)
+        for other in out:
+            same = (other.node, other.origin, other.mode, other.traffic) == (
+                node, origin, mode, traffic
+            )  # fmt: skip
+            if same and start <= (other.end or dt.date.max) and other.start <= (end or dt.date.max):
+                raise _fail(
+                    path, row, "from_date",
+                    f"overlaps another {traffic} {mode} episode of {node} "
+                    f"({other.start}..{other.end or 'open'}) in the same direction",
+                )  # fmt: skip
+        out.append(episode)
     return out
 
 
@@ -781,6 +871,7 @@ def load_ground(
         speeds = read_speeds(folder)
     defaults = _read_defaults(p) if (p := present("ground_defaults.csv")) else {}
     dwell = _read_dwell(p, node_pairs) if (p := present("crossing_times.csv")) else []
+    episodes = _read_episodes(p, node_pairs) if (p := present("dwell_episodes.csv")) else []
     units = _read_conversions(p) if (p := present("unit_conversions.csv")) else {}
     cap_modes = {k: element_capacity_modes(v) for k, v in element_modes.items()}
     caps = (
@@ -793,6 +884,7 @@ def load_ground(
         speeds=FrozenMap(speeds),
         defaults=FrozenMap(defaults),
         dwell=tuple(dwell),
+        episodes=tuple(episodes),
         capacities=FrozenMap(caps),
         conversions=FrozenMap(units),
         history=FrozenMap(history),
@@ -845,8 +937,13 @@ def _crossing_dwell(
     mode: str,
     nodes: Mapping[str, NodeInfo],
     traffic: str = "freight",
+    episodes: tuple[Dwell, ...] = (),
 ) -> float:
-    """Hours spent passing crossing ``x`` into the side of node ``other`` by ``mode``."""
+    """Hours spent passing crossing ``x`` into the side of node ``other`` by ``mode``.
+
+    A matching episode (a dated queue, already selected for the day) wins over the
+    standing row.
+    """
     info, far = nodes[x], nodes[other]
     pair = (info.country, info.country_b)
     if far.kind == "crossing":
@@ -857,7 +954,9 @@ def _crossing_dwell(
     if target not in pair:
         return 0.0  # the edge leaves the crossing's two countries: no border passed here
     origin = pair[1] if target == pair[0] else pair[0]
-    row = tables.dwell_for(x, origin, target, mode, traffic)
+    row = dwell_row(episodes, x, origin, target, mode, traffic) if episodes else None
+    if row is None:
+        row = tables.dwell_for(x, origin, target, mode, traffic)
     if row is not None:
         return row.hours
     name = default_dwell_name(mode, origin, target, traffic)
@@ -881,6 +980,7 @@ def edge_dwell(
     nodes: Mapping[str, NodeInfo],
     *,
     traffic: str = "freight",
+    episodes: tuple[DwellEpisode, ...] = (),
 ) -> tuple[list[float], list[float]]:
     """Dwell hours of each edge for one traffic class when travelled u to v and v to u.
 
@@ -904,6 +1004,9 @@ def edge_dwell(
         Kind and countries of every node id.
     traffic
         ``freight`` (default), ``passenger`` or ``military``.
+    episodes
+        Dated queues in force (:meth:`GroundTables.episodes_on`); a matching one replaces
+        the crossing's standing dwell. Default none: the standing dwell.
 
     Returns
     -------
@@ -913,6 +1016,7 @@ def edge_dwell(
     if traffic not in TRAFFIC_CLASSES:
         msg = f"unknown traffic class {traffic!r}; valid: {', '.join(TRAFFIC_CLASSES)}"
         raise ValueError(msg)
+    queues = tuple(e.as_dwell() for e in episodes)
     fwd: list[float] = []
     back: list[float] = []
     for u, v, mode in edges:
@@ -922,7 +1026,7 @@ def edge_dwell(
             if mode in _WATER and kind == "port":
                 pair.append(_port_wait(tables, a, mode, traffic))
             elif mode in ("road", "rail") and kind == "crossing":
-                pair.append(_crossing_dwell(tables, a, b, mode, nodes, traffic))
+                pair.append(_crossing_dwell(tables, a, b, mode, nodes, traffic, queues))
             else:
                 pair.append(0.0)
         fwd.append(pair[0])
@@ -937,3 +1041,46 @@ def edge_dwell_by_class(
 ) -> dict[str, tuple[list[float], list[float]]]:
     """:func:`edge_dwell` for every traffic class: ``{class: (forward, backward)}``."""
     return {t: edge_dwell(tables, edges, nodes, traffic=t) for t in TRAFFIC_CLASSES}
+
+
+def dated_edge_dwell(
+    tables: GroundTables,
+    base: tuple[NDArray[np.float64], NDArray[np.float64]],
+    edges: list[tuple[str, str, str]],
+    nodes: Mapping[str, NodeInfo],
+    *,
+    traffic: str,
+    day: dt.date | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Standing dwell arrays with the episodes in force on ``day`` applied.
+
+    Parameters
+    ----------
+    tables
+        The network's ground tables.
+    base
+        The standing forward and backward dwell hours of every edge for ``traffic``.
+    edges, nodes
+        ``(u, v, mode)`` per edge, and the kind and countries of every node id.
+    traffic
+        The traffic class of ``base``.
+    day
+        The scenario's date; None: the episodes still running.
+
+    Returns
+    -------
+    forward, backward : ndarray
+        ``base`` itself when no episode applies, else copies with the hours of every
+        edge leaving an episode's crossing recomputed.
+    """
+    active = tables.episodes_on(day)
+    if not active:
+        return base
+    crossings = {e.node for e in active}
+    touched = [i for i, (u, v, _m) in enumerate(edges) if u in crossings or v in crossings]
+    fwd, back = base[0].copy(), base[1].copy()
+    sub_fwd, sub_back = edge_dwell(
+        tables, [edges[i] for i in touched], nodes, traffic=traffic, episodes=active
+    )
+    fwd[touched], back[touched] = sub_fwd, sub_back
+    return fwd, back

@@ -134,6 +134,7 @@ _ROWS: dict[str, type[Any]] = {
         _ground.Speed,
         _ground.Default,
         _ground.Dwell,
+        _ground.DwellEpisode,
         _ground.Conversion,
         _ground.Capacity,
         _ground.StatusSpan,

@@ -19,6 +19,7 @@ routing searches on.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import functools
 import logging
@@ -75,8 +76,9 @@ TRANSFER_HANDLING_H = 1.0
 #: 7: the npz holds the routing columns and ground tables (warm runs read no frames);
 #: 8: capacity rows and unit conversions carry a ``mode``;
 #: 9: speeds and edge hours per traffic class;
-#: 10: interior country runs within 2 km of the border are border noise (``_netbuild._runs``)
-_CACHE_VERSION = 10
+#: 10: interior country runs within 2 km of the border are border noise (``_netbuild._runs``);
+#: 11: the ground tables carry dated dwell episodes (``dwell_episodes.csv``)
+_CACHE_VERSION = 11
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
@@ -150,25 +152,59 @@ class TransitNetwork:
     #: ``{traffic class: hours}`` of every edge (see :meth:`hours_array`).
     edge_hours_class: Mapping[str, NDArray[np.float64]] = dataclasses.field(default_factory=dict)
 
-    def dwell(self, edge: int, *, forward: bool, traffic: str = "freight") -> float:
-        """Dwell hours of edge index ``edge`` travelled u to v (``forward``) or back."""
-        fwd, back = self.dwell_arrays(traffic)
+    def dwell(
+        self,
+        edge: int,
+        *,
+        forward: bool,
+        traffic: str = "freight",
+        day: dt.date | None = None,
+    ) -> float:
+        """Dwell hours of edge index ``edge`` travelled u to v (``forward``) or back.
+
+        ``day`` selects the dwell episodes in force (see :meth:`dwell_arrays`).
+        """
+        fwd, back = self.dwell_arrays(traffic, day)
         return float((fwd if forward else back)[edge])
 
     def dwell_arrays(
-        self, traffic: str = "freight"
+        self, traffic: str = "freight", day: dt.date | None = None
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Forward and backward dwell hours of every edge for a traffic class.
+        """Forward and backward dwell hours of every edge for a traffic class on a day.
 
-        A network built without per-class dwell (a hand-built one) uses its freight
-        arrays for every class; no arrays at all means zeros.
+        The standing dwell (``crossing_times.csv``) with the dated queues of
+        ``dwell_episodes.csv`` in force on ``day`` applied (None: the episodes still
+        running, as for statuses; :func:`corridor._ground.dated_edge_dwell`). A network
+        built without per-class dwell (a hand-built one) uses its freight arrays for
+        every class; no arrays at all means zeros.
         """
         if traffic in self.edge_dwell_class:
-            return self.edge_dwell_class[traffic]
-        zeros = np.zeros(len(self.edge_u), dtype=np.float64)
-        fwd = zeros if self.edge_dwell_fwd is None else self.edge_dwell_fwd
-        back = zeros if self.edge_dwell_back is None else self.edge_dwell_back
-        return fwd, back
+            base = self.edge_dwell_class[traffic]
+        else:
+            zeros = np.zeros(len(self.edge_u), dtype=np.float64)
+            fwd = zeros if self.edge_dwell_fwd is None else self.edge_dwell_fwd
+            back = zeros if self.edge_dwell_back is None else self.edge_dwell_back
+            base = (fwd, back)
+        if not self.ground.episodes_on(day):
+            return base
+
+        def build(n: TransitNetwork) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+            cols = n.cols
+            nodes = {
+                nid: _ground.NodeInfo(k, c, b)
+                for nid, k, c, b in zip(
+                    n.node_ids, cols.node_kind, cols.node_country, cols.node_country_b, strict=True
+                )
+            }
+            edges = [
+                (n.node_ids[u], n.node_ids[v], EDGE_MODES[m])
+                for u, v, m in zip(
+                    n.edge_u.tolist(), n.edge_v.tolist(), n.edge_mode.tolist(), strict=True
+                )
+            ]
+            return _ground.dated_edge_dwell(n.ground, base, edges, nodes, traffic=traffic, day=day)
+
+        return self.derived(f"dwell:{traffic}:{day}", build)
 
     def hours_array(self, traffic: str = "freight") -> NDArray[np.float64]:
         """Travel hours of every edge (dwell excluded) for a traffic class.

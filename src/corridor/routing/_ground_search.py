@@ -11,7 +11,13 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridor import geo
 from corridor.network import EDGE_MODES, Place, TransitNetwork
-from corridor.routing._state import _back_weights, _Context, _ground_masks, _weights
+from corridor.routing._state import (
+    _back_weights,
+    _Context,
+    _ground_masks,
+    _weights,
+    scenario_day,
+)
 from corridor.routing._types import _GROUND_MODES, SNAP_MAX_KM, Leg, Route
 from corridor.scenario import OBJECTIVES, Stance
 
@@ -242,6 +248,7 @@ def _legs_from_edges(
     net = ctx.net
     tb = _tables(net)
     edge_hours = net.hours_array(ctx.scenario.traffic)
+    dwell_fwd, dwell_back = net.dwell_arrays(ctx.scenario.traffic, scenario_day(ctx.scenario))
     cond_codes = {
         c
         for c in ctx.universe
@@ -304,7 +311,7 @@ def _legs_from_edges(
                     via.append(n)
             km += float(net.edge_km[e])
             hours += float(edge_hours[e]) + float(penalty[e])
-            hours += net.dwell(e, forward=tb.edge_u[e] == a, traffic=ctx.scenario.traffic)
+            hours += float((dwell_fwd if tb.edge_u[e] == a else dwell_back)[e])
             if cond_bits[e]:
                 conditional |= {
                     c for c in cond_codes if net.country_mask(frozenset({c})) & cond_bits[e]

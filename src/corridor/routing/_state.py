@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,9 +88,7 @@ def statuses(net: TransitNetwork, scenario: Scenario) -> tuple[np.ndarray, np.nd
     Elements with a dated history (``status_history.csv``) take the span covering the
     date (no date: the spans still valid); all others keep their single status.
     """
-    from corridor._ground import parse_day
-
-    day = parse_day(scenario.date) if scenario.date else None
+    day = scenario_day(scenario)
     key = f"statuses:{day}:{scenario.traffic}"
 
     def build(n: TransitNetwork) -> tuple[np.ndarray, np.ndarray]:
@@ -111,28 +110,38 @@ def _weights(ctx: _Context, penalty: np.ndarray) -> np.ndarray:
     if ctx.scenario.objective == "km":
         return net.edge_km.copy()
     if ctx.scenario.objective == "hours":
-        dwell = _dwell(net, forward=True, traffic=ctx.scenario.traffic)
+        dwell = _dwell(net, forward=True, scenario=ctx.scenario)
         hours = net.hours_array(ctx.scenario.traffic)
         return np.asarray(hours + dwell + penalty, dtype=np.float64)
     changes = np.isin(net.edge_mode, [EDGE_MODES.index(m) for m in ("transfer", "ferry", "sea")])
     return np.where(changes, 1.0, 0.0) + net.edge_km * 1e-4
 
 
-def _dwell(net: TransitNetwork, *, forward: bool, traffic: str = "freight") -> np.ndarray:
-    """Border and port dwell hours per edge in one direction for the scenario's traffic class."""
-    fwd, back = net.dwell_arrays(traffic)
+def _dwell(net: TransitNetwork, *, forward: bool, scenario: Scenario) -> np.ndarray:
+    """Border and port dwell hours per edge in one direction for the scenario's traffic class.
+
+    The scenario's ``date`` selects the dated queues in force (``dwell_episodes.csv``).
+    """
+    fwd, back = net.dwell_arrays(scenario.traffic, scenario_day(scenario))
     return fwd if forward else back
+
+
+def scenario_day(scenario: Scenario) -> dt.date | None:
+    """Return the scenario's date as a day (a partial date: its first day), or None."""
+    from corridor._ground import parse_day
+
+    return parse_day(scenario.date) if scenario.date else None
 
 
 def _back_weights(ctx: _Context, weights: np.ndarray) -> np.ndarray:
     """Weights of the edges travelled v to u: the hours objective swaps the dwell side."""
     if ctx.scenario.objective != "hours":
         return weights
-    net, traffic = ctx.net, ctx.scenario.traffic
+    net, scenario = ctx.net, ctx.scenario
     return np.asarray(
         weights
-        - _dwell(net, forward=True, traffic=traffic)
-        + _dwell(net, forward=False, traffic=traffic),
+        - _dwell(net, forward=True, scenario=scenario)
+        + _dwell(net, forward=False, scenario=scenario),
         dtype=np.float64,
     )
 
