@@ -717,8 +717,17 @@ def untraced_links(link_rows: list[dict[str, str]]) -> list[str]:
 
 
 def assumed_capacities(cap_rows: list[dict[str, str]]) -> list[str]:
-    """Elements of the ``capacities.csv`` rows whose ``source`` is a named assumption."""
-    return [r["element"] for r in cap_rows if r["source"].strip().lower().startswith("assumption")]
+    """Elements of the ``capacities.csv`` rows whose ``source`` is a named assumption.
+
+    The rule is :func:`corridor._ground.capacity_basis`, the one the throughput answers use.
+    """
+    return [r["element"] for r in cap_rows if _basis(r) == "assumption"]
+
+
+def _basis(r: dict[str, str]) -> str:
+    from corridor._ground import capacity_basis
+
+    return capacity_basis(r["source"], r.get("notes") or "")
 
 
 def stale_statuses(
@@ -802,8 +811,8 @@ def report_coverage(
         f"links with a capacity: {sum(r['id'] in capped for r in link_rows)} of {len(link_rows)}"
     )
     assumed = assumed_capacities(caps)
-    line_type = [r for r in caps if r["notes"].strip().lower().startswith("line-type")]
-    floors = [r for r in caps if r["notes"].strip().lower().startswith("lower bound")]
+    line_type = [r for r in caps if _basis(r) == "line-type"]
+    floors = [r for r in caps if _basis(r) == "lower bound"]
     lines.append(
         f"capacity rows: {len(caps)}, with a published figure {len(caps) - len(assumed)} (of "
         f"them {len(line_type)} a line-type capacity, the published figure of the line's "

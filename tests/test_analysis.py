@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 from pathlib import Path
 
 import pytest
 
-from corridor import analysis, network, routing
+from corridor import _ground, analysis, network, routing
+from corridor._resources import package_data_folder
+from corridor.cli import main
 from corridor.scenario import load_scenario, make_scenario
 
 GROUND = make_scenario(origins=["vladikavkaz"], destinations=["yerevan"], modes=["ground"])
@@ -204,3 +208,63 @@ def test_sweep_table_round_trips_through_csv_and_parquet(tmp_path: Path) -> None
         assert list(back.columns) == list(table.columns)
         assert back["feasible"].tolist() == table["feasible"].tolist()
         assert back["km"].fillna(-1).round(6).tolist() == table["km"].fillna(-1).round(6).tolist()
+
+
+def test_capacity_basis_reads_the_source_and_the_notes() -> None:
+    assert _ground.capacity_basis("assumption: median of the posts", "") == "assumption"
+    assert _ground.capacity_basis(" Assumption", "line-type capacity") == "assumption"
+    assert _ground.capacity_basis("https://x", "line-type capacity: single track") == "line-type"
+    assert _ground.capacity_basis("https://x", "lower bound: observed 66/day") == "lower bound"
+    assert _ground.capacity_basis("https://x", "design capacity; not a lower bound") == "published"
+
+
+def _csv_basis() -> dict[tuple[str, str, str], str]:
+    """The documented rule applied to ``capacities.csv`` read with :mod:`csv`."""
+    path = package_data_folder() / "network" / "capacities.csv"
+    out = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            notes = r["notes"].strip().lower()
+            if r["source"].strip().lower().startswith("assumption"):
+                basis = "assumption"
+            elif notes.startswith("line-type"):
+                basis = "line-type"
+            elif notes.startswith("lower bound"):
+                basis = "lower bound"
+            else:
+                basis = "published"
+            out[(r["element"], r["mode"], r["traffic"])] = basis
+    return out
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "mode"),
+    [
+        ("moscow", "almaty", "rail"),
+        ("vladikavkaz", "yerevan", "road"),
+        ("moscow", "astana", "rail"),
+    ],
+)
+def test_throughput_gives_every_binding_capacity_with_its_figure_and_basis(
+    capsys: pytest.CaptureFixture[str], origin: str, destination: str, mode: str
+) -> None:
+    scen = make_scenario(origins=[origin], destinations=[destination], modes=[mode])
+    (t,) = analysis.throughput(scen, modes=(mode,))
+    assert t.per_day
+    bases = _csv_basis()
+    assert {r.element for r in t.binding} == {b.split(" (")[0] for b in t.bottlenecks}
+    for r in t.binding:
+        assert r.basis == bases[(r.element, r.mode, r.traffic)], r.element
+    assert t.assumed == tuple(sorted({r.element for r in t.binding if r.basis == "assumption"}))
+    # the command line prints each figure and its basis, and warns when one is assumed
+    with pytest.raises(SystemExit):
+        main(["throughput", "--from", origin, "--to", destination, "--mode", mode])
+    out = capsys.readouterr().out
+    for r in t.binding:
+        assert f"{r.element} (" in out and r.unit in out and r.basis in out
+    assert ("caution: binding capacities that are named assumptions" in out) == bool(t.assumed)
+    with pytest.raises(SystemExit):
+        main(["throughput", "--from", origin, "--to", destination, "--mode", mode, "--json"])
+    (row,) = json.loads(capsys.readouterr().out)
+    assert [b["element"] for b in row["binding"]] == [r.element for r in t.binding]
+    assert {b["basis"] for b in row["binding"]} <= set(_ground.CAPACITY_BASES)

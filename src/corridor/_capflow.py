@@ -50,6 +50,8 @@ class FlowResult:
     units: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     reachable: bool = True
+    #: the capacity rows of the minimum cut's arcs (what bounds ``value``), by element
+    binding: tuple[Capacity, ...] = ()
 
 
 def _family(mode: str) -> str:
@@ -60,18 +62,20 @@ def _family(mode: str) -> str:
 def _add_arc(G: nx.DiGraph, a: _Vertex, b: _Vertex, row: Capacity | None, **attrs: str) -> None:
     """Add an arc bounded by ``row``; a parallel arc adds its capacity (unbounded if either is)."""
     units = () if row is None else (row.unit,)
+    rows = () if row is None else (row,)
     if G.has_edge(a, b):
         old = G.edges[a, b]
         if "capacity" in old and row is not None:
             old["capacity"] += row.tonnes_per_day
             old["units"] = tuple(sorted({*old["units"], *units}))
+            old["rows"] = (*old["rows"], *(r for r in rows if r not in old["rows"]))
         else:
             old.pop("capacity", None)
         return
     if row is not None:
-        G.add_edge(a, b, capacity=row.tonnes_per_day, units=units, **attrs)
+        G.add_edge(a, b, capacity=row.tonnes_per_day, units=units, rows=rows, **attrs)
     else:
-        G.add_edge(a, b, units=units, **attrs)
+        G.add_edge(a, b, units=units, rows=rows, **attrs)
 
 
 def flow_graph(
@@ -152,11 +156,15 @@ def max_flow(
     _, (reach, _) = nx.minimum_cut(G, _SOURCE, _SINK)
     names: set[str] = set()
     units: set[str] = set()
+    binding: dict[tuple[str, str, str], Capacity] = {}
     for a, b, data in G.edges(data=True):
         if a in reach and b not in reach and "capacity" in data:
             names.add(str(data.get("node") or data.get("edge")))
             units.update(data.get("units", ()))
-    return FlowResult(float(value), tuple(sorted(names)), tuple(sorted(units)))
+            for r in data.get("rows", ()):
+                binding[(r.element, r.mode, r.traffic)] = r
+    rows = tuple(binding[k] for k in sorted(binding))
+    return FlowResult(float(value), tuple(sorted(names)), tuple(sorted(units)), binding=rows)
 
 
 def _unbounded_path(G: nx.DiGraph) -> list[str]:

@@ -59,6 +59,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 __all__ = [
+    "CAPACITY_BASES",
     "CAPACITY_MODES",
     "DWELL_MODES",
     "GROUND_FILES",
@@ -72,6 +73,7 @@ __all__ = [
     "GroundTables",
     "Speed",
     "StatusSpan",
+    "capacity_basis",
     "capacity_mode",
     "dated_edge_dwell",
     "dwell_row",
@@ -235,6 +237,9 @@ class Capacity:
     source: str
     tonnes_per_day: float
     mode: str = ""  # road, rail or sea; empty: every mode of the element
+    #: what the figure is (:func:`capacity_basis`): ``published``, ``line-type``,
+    #: ``lower bound`` or ``assumption``
+    basis: str = "published"
 
 
 @dataclass(frozen=True)
@@ -788,11 +793,44 @@ def _read_capacities(
             _date(r, "date", path, row)
         value = _number(r, "capacity", path, row, positive=True)
         tonnes = value * units[r["unit"]].tonnes_per_day_factor
+        basis = capacity_basis(r["source"], r.get("notes") or "")
         cap = Capacity(
-            r["element"], kind, value, r["unit"], traffic, r["date"], r["source"], tonnes, mode
+            r["element"],
+            kind,
+            value,
+            r["unit"],
+            traffic,
+            r["date"],
+            r["source"],
+            tonnes,
+            mode,
+            basis,
         )
         out.setdefault(r["element"], []).append(cap)
     return {k: tuple(v) for k, v in out.items()}
+
+
+#: What a capacity figure is, by its row (:func:`capacity_basis`).
+CAPACITY_BASES = ("published", "line-type", "lower bound", "assumption")
+
+
+def capacity_basis(source: str, notes: str) -> str:
+    """Say what a ``capacities.csv`` figure is, from its ``source`` and ``notes``.
+
+    ``assumption`` when the source is a named assumption (it starts with "assumption");
+    ``line-type`` when the notes start with "line-type" (the published capacity of the
+    line's layout, e.g. single track); ``lower bound`` when they start with "lower bound"
+    (observed traffic); else ``published`` (a capacity published for the element). The
+    one rule behind ``scripts/check_network_data.py``'s coverage line and the binding
+    elements of :func:`corridor.analysis.throughput`.
+    """
+    if source.strip().lower().startswith("assumption"):
+        return "assumption"
+    lead = notes.strip().lower()
+    for basis in ("line-type", "lower bound"):
+        if lead.startswith(basis):
+            return basis
+    return "published"
 
 
 def _read_history(path: Path, element_ids: frozenset[str]) -> dict[str, tuple[StatusSpan, ...]]:

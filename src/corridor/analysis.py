@@ -21,6 +21,7 @@ import pandas as pd
 from corridor import borders
 from corridor._checks import finite_number
 from corridor._errors import ScenarioError
+from corridor._ground import Capacity
 from corridor.network import TransitNetwork, find_place, load_network
 from corridor.routing import Plan, Route, WhyNot, _context, plan
 from corridor.routing._search import _best_route
@@ -492,6 +493,14 @@ class Throughput:
     bottlenecks: tuple[str, ...]
     missing_capacity: tuple[str, ...] = field(default_factory=tuple)
     note: str = ""
+    #: the capacity rows that bound ``per_day`` (the minimum cut), each with its figure,
+    #: unit, source and ``basis`` (published, line-type, lower bound or assumption)
+    binding: tuple[Capacity, ...] = field(default_factory=tuple)
+
+    @property
+    def assumed(self) -> tuple[str, ...]:
+        """Binding elements whose capacity is a named assumption, not a published figure."""
+        return tuple(sorted({r.element for r in self.binding if r.basis == "assumption"}))
 
 
 def throughput(
@@ -556,4 +565,4 @@ def _max_flow(ctx: _Context) -> Throughput:
         note = "unbounded by the data: a path with no sourced capacity exists"
         return Throughput(o, d, unit, None, (), res.missing, note)
     note = "binding capacities given in " + ", ".join(res.units) if res.units else ""
-    return Throughput(o, d, unit, res.value, res.bottlenecks, (), note)
+    return Throughput(o, d, unit, res.value, res.bottlenecks, (), note, res.binding)

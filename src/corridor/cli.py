@@ -744,7 +744,28 @@ def throughput(as_json: bool, **options: Any) -> None:
         elif t.per_day == 0:
             click.echo(head + "no route")
         else:
-            click.echo(head + f"{t.per_day:,.0f} {t.unit}; binding: {', '.join(t.bottlenecks)}")
+            click.echo(head + f"{t.per_day:,.0f} {t.unit}; binding: {_binding_text(t)}")
+            if t.assumed:
+                click.echo(
+                    f"  caution: binding capacities that are named assumptions, not published "
+                    f"figures: {', '.join(t.assumed)}"
+                )
+
+
+def _binding_text(t: Any) -> str:
+    """Binding elements with their figures, e.g. ``x-dostyk (14 trains/day, published)``."""
+    parts = []
+    for element in t.bottlenecks:
+        name = element.split(" (", 1)[0]  # a node's shared group is labelled "x (road/rail)"
+        rows = [r for r in t.binding if r.element == name]
+        figures = "; ".join(f"{_figure(r.capacity)} {r.unit}, {r.basis}" for r in rows)
+        parts.append(f"{element} ({figures})" if figures else element)
+    return ", ".join(parts)
+
+
+def _figure(value: float) -> str:
+    """Format a capacity as its row gives it: ``28,000,000``, ``9.5``."""
+    return f"{value:,.0f}" if value == round(value) else f"{value:,.2f}".rstrip("0")
 
 
 _ROAD_RAIL: tuple[tuple[str, ...], ...] = (("road",), ("rail",))
@@ -806,6 +827,19 @@ def _echo_throughput_json(results: list[tuple[str, Any]]) -> None:
             "bottlenecks": list(t.bottlenecks),
             "missing_capacity": list(t.missing_capacity),
             "note": t.note,
+            "binding": [
+                {
+                    "element": r.element,
+                    "mode": r.mode,
+                    "capacity": r.capacity,
+                    "unit": r.unit,
+                    "tonnes_per_day": r.tonnes_per_day,
+                    "basis": r.basis,
+                    "date": r.date,
+                    "source": r.source,
+                }
+                for r in t.binding
+            ],
         }
         for mode, t in results
     ]

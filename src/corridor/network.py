@@ -77,8 +77,9 @@ TRANSFER_HANDLING_H = 1.0
 #: 8: capacity rows and unit conversions carry a ``mode``;
 #: 9: speeds and edge hours per traffic class;
 #: 10: interior country runs within 2 km of the border are border noise (``_netbuild._runs``);
-#: 11: the ground tables carry dated dwell episodes (``dwell_episodes.csv``)
-_CACHE_VERSION = 11
+#: 11: the ground tables carry dated dwell episodes (``dwell_episodes.csv``);
+#: 12: capacity rows carry their basis (published, line-type, lower bound, assumption)
+_CACHE_VERSION = 12
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 
 
