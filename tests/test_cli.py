@@ -183,3 +183,34 @@ def test_demo_writes_every_map_self_contained(
     # the what-if page toggles Armenia's neighbours and the Caspian transit states
     page = (tmp_path / "explore.html").read_text(encoding="utf-8")
     assert '"states":["AZE","GEO","IRN","KAZ","TKM","TUR"]' in page
+
+
+def test_date_and_traffic_select_the_queue_of_the_day(capsys: pytest.CaptureFixture[str]) -> None:
+    # Sarp, trucks into Georgia: 1.6 h standing (crossing_times.csv), 96 h in November 2024
+    # (dwell_episodes.csv); on the hours objective the route leaves the coast road that month
+    base = ("route", "--from", "trabzon", "--to", "tbilisi", "--mode", "road")
+    base += ("--objective", "hours", "--k", "1")
+    code, queued, _ = run(capsys, *base, "--date", "2024-11-15")
+    assert code == 0
+    assert "x-sarpi" not in queued and "hours for freight traffic" in queued
+    code, normal, _ = run(capsys, *base, "--date", "2024-12")
+    assert code == 0 and "via x-sarpi" in normal
+    code, passenger, _ = run(capsys, *base, "--date", "2024-11-15", "--traffic", "passenger")
+    assert code == 0 and "via x-sarpi" in passenger  # the queue was of trucks
+    assert "hours for passenger traffic" in passenger
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--date", "2022-13", "'2022-13' is not a real date"),
+        ("--date", "last week", "is not an ISO date"),
+        ("--traffic", "cargo", "'cargo' is not one of 'freight', 'passenger', 'military'"),
+    ],
+)
+def test_bad_date_or_traffic_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    code, out, err = run(capsys, "route", "--from", "vladikavkaz", "--to", "yerevan", option, value)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1

@@ -289,6 +289,8 @@ def _build_scenario(
     range_km: float | None,
     close_node: tuple[str, ...] = (),
     close_edge: tuple[str, ...] = (),
+    date: str | None = None,
+    traffic: str | None = None,
 ) -> Any:
     """Scenario from --scenario plus command-line overrides (validated by the library)."""
     from corridor import borders
@@ -323,6 +325,10 @@ def _build_scenario(
         changes["closed_nodes"] = sorted({*base.closed_nodes, *close_node})
     if close_edge:
         changes["closed_edges"] = sorted({*base.closed_edges, *close_edge})
+    if date is not None:
+        changes["date"] = date
+    if traffic:
+        changes["traffic"] = traffic
     scen = base.replace(**changes) if changes else base
     if closed or airspace_closed or cond:
         scen = scen.with_closures(close=closed, close_airspace=airspace_closed, conditional=cond)
@@ -381,6 +387,16 @@ def _scenario_options(fn: Any) -> Any:
         ),
         click.option(
             "--close-edge", multiple=True, metavar="ID", help="Close a network link (repeatable)."
+        ),
+        click.option(
+            "--date",
+            metavar="YYYY[-MM[-DD]]",
+            help="Day of the what-if: selects dated statuses and border queues.",
+        ),
+        click.option(
+            "--traffic",
+            type=click.Choice(["freight", "passenger", "military"]),
+            help="Traffic class: statuses, speeds and border dwell of that class.",
         ),
     ]
     for option in reversed(options):
