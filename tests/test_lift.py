@@ -316,6 +316,26 @@ def test_deploy_closure_is_the_closed_form_over_the_corridors_used() -> None:
         if c.mode != "air":
             assert c.capacity_basis.startswith("sourced capacity"), c.capacity_basis
             assert "A13" not in c.capacity_basis
+            # each binding element is named with its figure and what the figure is
+            assert ", bound by " in c.capacity_basis
+            for element in c.limit.split(", "):
+                assert element.split(" (")[0] in c.capacity_basis
+
+
+def test_deploy_lists_a_binding_capacity_that_is_a_named_assumption() -> None:
+    # Moscow - Almaty by rail is bound, among others, by capacity rows that are assumptions
+    # or published figures; whichever they are, the answer's assumptions say which are assumed
+    from corridor import analysis
+    from corridor.scenario import make_scenario
+
+    scen = make_scenario(origins=["moscow"], destinations=["almaty"], modes=["rail"])
+    (tp,) = analysis.throughput(scen, modes=("rail",))
+    d = lift.deploy(scen, tonnes=50000.0)
+    listed = [a for a in d.assumptions if "named assumption, not a published figure" in a]
+    if tp.assumed:
+        assert listed and all(e in listed[0] for e in tp.assumed)
+    else:
+        assert not listed
 
 
 def test_corridor_layer_draws_width_by_rate() -> None:

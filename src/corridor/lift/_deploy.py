@@ -152,9 +152,10 @@ def _ground_capacity(tp: Any) -> tuple[float | None, str, str]:
     """
     if tp.per_day is None:
         return None, "no sourced capacity on the path", ", ".join(tp.missing_capacity[:5])
+    bound = "; ".join(f"{r.element} {r.capacity:g} {r.unit} ({r.basis})" for r in tp.binding)
     return (
         float(tp.per_day),
-        f"sourced capacity {tp.per_day:g} {tp.unit}: tonnes",
+        f"sourced capacity {tp.per_day:g} {tp.unit}" + (f", bound by {bound}" if bound else ""),
         ", ".join(tp.bottlenecks),
     )
 
@@ -268,6 +269,11 @@ def deploy(
                 continue
             (tp,) = analysis.throughput(scen, modes=(mode,))
             rate, basis, limit = _ground_capacity(tp)
+            if tp.per_day and tp.assumed:
+                assumptions.append(
+                    f"{mode} {o} -> {dest}: the binding capacity of {', '.join(tp.assumed)} "
+                    "is a named assumption, not a published figure (capacities.csv)"
+                )
             if rate is not None and rate <= 0:
                 unavailable.append(f"{mode} {o} -> {dest}: capacity 0 ({tp.note})")
                 continue
