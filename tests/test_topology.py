@@ -17,7 +17,8 @@ from corridor.scenario import make_scenario
 
 #: Exclaves: parts of a country its own roads cannot reach (each must be internally joined).
 EXCLAVES = {
-    "AZE": frozenset({"nakhchivan", "sadarak", "julfa-az", "ordubad"}),  # Nakhchivan AR
+    # Nakhchivan AR; sadarak-jct: the M7/R63 road junction node (round 13, h-node14)
+    "AZE": frozenset({"nakhchivan", "sadarak", "sadarak-jct", "julfa-az", "ordubad"}),
 }
 #: Documented gaps (city: why). Empty: every other city is reachable.
 GAPS: dict[str, str] = {}
