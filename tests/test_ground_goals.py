@@ -80,9 +80,9 @@ def test_the_rules_tell_the_rows_apart(check: ModuleType) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 12): 46 of 388 road links and 29 of 261 rail links are "
-    "geodesic without a trace (22 and 13 of them stubs under 5 km; 542 and 322 km in all; 18 road "
-    "and 9 rail port spurs among them); listed by scripts/check_network_data.py",
+    reason="measured 2026-12-02 (round 13): 30 of 390 road links and 24 of 262 rail links are "
+    "geodesic without a trace (14 and 10 of them stubs under 5 km; 423 and 302 km in all; 14 road "
+    "and 5 rail port spurs among them); listed by scripts/check_network_data.py",
 )
 def test_every_link_has_a_published_length_or_a_traced_alignment(check: ModuleType) -> None:
     assert check.untraced_links(_rows("links.csv")) == []
@@ -90,10 +90,9 @@ def test_every_link_has_a_published_length_or_a_traced_alignment(check: ModuleTy
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 12): 38 of 224 capacity rows are named assumptions "
-    "(21 Kazakh and Russian rail links on 28 Mt/year, 13 road posts on 400 trucks/day, 2 rail "
-    "posts, 2 Caspian ports); of the published ones, 42 are line-type capacities and 16 observed "
-    "lower bounds",
+    reason="measured 2026-12-02 (round 13): 35 of 225 capacity rows are named assumptions "
+    "(21 Kazakh and Russian rail links on 28 Mt/year, 10 road posts on 400 trucks/day, 4 rail "
+    "posts); of the published ones, 42 are line-type capacities and 17 observed lower bounds",
 )
 def test_every_capacity_row_has_a_published_figure(check: ModuleType) -> None:
     assert check.assumed_capacities(_rows("capacities.csv")) == []
@@ -101,9 +100,8 @@ def test_every_capacity_row_has_a_published_figure(check: ModuleType) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 12): 5 statuses have no evidence newer than 2024-12: "
-    "x-oybek-fotehobod (2024-09), x-tursunzoda-sariosiyo (2022-04), x-dostuk (2024-08), "
-    "rl-syzran-saratov (2015-10), rl-kazan-yekaterinburg (2023-03)",
+    reason="measured 2026-12-02 (round 13): 2 statuses have no evidence newer than 2024-12: "
+    "x-oybek-fotehobod (2024-09) and x-tursunzoda-sariosiyo (road, 2022-04)",
 )
 def test_every_status_has_evidence_from_the_last_two_years(check: ModuleType) -> None:
     nodes, links, history = (_rows(f) for f in ("nodes.csv", "links.csv", "status_history.csv"))

@@ -99,15 +99,11 @@ def test_published_positions_lie_on_the_border_of_their_two_countries(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="66 of 80 crossing nodes have a published position located to 2 km; the other 14 "
-    "are listed in GROUND_FACTS_PROVENANCE.md (Positions, rounds 5 to 12; the '-rail' nodes "
-    "split off in 'Crossing splits (round 8b)' and x-sarakhs-rail (round 11c) keep the former "
-    "shared position; x-tripp-west/east are planned lines with no post and no published border "
-    "point, documented gaps; x-lokot-rail and x-saryagash-keles stay on their lines, see round "
-    "12 lead), "
-    "except the 3 "
-    "rail crossings of NODES_LINKS_PROVENANCE.md 'Rail topology (round 1)' and the 2 of "
-    "'Rail topology (round 2, border lines)', placed by estimate",
+    reason="measured 2026-12-02 (round 13): 76 of 80 crossing nodes have a published position "
+    "located to 2 km; the other 4 have no citable coordinate (GROUND_FACTS_PROVENANCE.md, "
+    "'Positions (round 13, h-pos14)'): x-ak-tilek (road; no TravelMapping route reaches the "
+    "post), x-farap-alat-rail, x-sarakhs-rail and x-etrek-incheburun-rail (Turkmen rail "
+    "crossings: no station or track-border coordinate published)",
 )
 def test_table_covers_every_crossing_node(
     net: network.TransitNetwork, table: list[dict[str, str]]
