@@ -346,3 +346,27 @@ def test_shipped_episodes_are_sourced_dated_queues_longer_than_the_standing_dwel
             default = d[_ground.default_dwell_name(e.mode, origin, target, e.traffic)]
             standing = row.hours if row is not None else default
             assert e.hours > standing, e
+
+
+def test_route_legs_name_each_wait_with_its_basis(dwell_net: network.TransitNetwork) -> None:
+    d = _defaults()
+    standing = _route(dwell_net, "vladikavkaz", "tbilisi", "freight")
+    (lars,) = [w for leg in standing.legs for w in leg.waits]
+    assert (lars.node, lars.hours, lars.basis) == ("x-upper-lars", 30.0, "assumption")
+    queued = _route(dwell_net, "vladikavkaz", "tbilisi", "freight", "2023-04-15")
+    (episode,) = [w for leg in queued.legs for w in leg.waits]
+    assert (episode.node, episode.hours, episode.basis) == ("x-upper-lars", 100.0, "episode")
+    assert episode.detail == "2023-03-01..2023-04-15" and episode.source == "test"
+    # a crossing without a row: the named default, by name
+    (default,) = [
+        w for leg in _route(dwell_net, "yerevan", "tbilisi", "freight").legs for w in leg.waits
+    ]
+    assert default.basis == "default" and default.detail == "dwell_road_h"
+    assert default.hours == d["dwell_road_h"]
+    # the waits are part of the leg's hours and of its JSON form
+    leg = queued.legs[0]
+    assert leg.to_dict()["waits"] == [
+        {"node": "x-upper-lars", "hours": 100.0, "basis": "episode",
+         "detail": "2023-03-01..2023-04-15", "source": "test"}
+    ]  # fmt: skip
+    assert leg.hours - standing.legs[0].hours == pytest.approx(100 - 30)

@@ -73,12 +73,14 @@ __all__ = [
     "GroundTables",
     "Speed",
     "StatusSpan",
+    "Wait",
     "capacity_basis",
     "capacity_mode",
     "dated_edge_dwell",
     "dwell_row",
     "edge_dwell",
     "edge_dwell_by_class",
+    "edge_wait",
     "element_capacity_modes",
     "load_ground",
     "parse_day",
@@ -968,19 +970,32 @@ def default_dwell_name(mode: str, origin: str, target: str, traffic: str = "frei
     return f"dwell_{cls}{'eaeu_' if inner else ''}{mode}_h"
 
 
-def _crossing_dwell(
+@dataclass(frozen=True)
+class Wait:
+    """Hours spent at one crossing or port, and where the figure comes from."""
+
+    node: str
+    hours: float
+    #: ``episode``, ``sourced``, ``assumption`` (a row of that basis) or ``default``
+    basis: str
+    #: the row's date or span, or the default's name
+    detail: str
+    source: str
+
+
+def _crossing_wait(
     tables: GroundTables,
     x: str,
     other: str,
     mode: str,
     nodes: Mapping[str, NodeInfo],
     traffic: str = "freight",
-    episodes: tuple[Dwell, ...] = (),
-) -> float:
-    """Hours spent passing crossing ``x`` into the side of node ``other`` by ``mode``.
+    episodes: tuple[DwellEpisode, ...] = (),
+) -> Wait | None:
+    """Return the wait passing crossing ``x`` into the side of node ``other`` by ``mode``.
 
     A matching episode (a dated queue, already selected for the day) wins over the
-    standing row.
+    standing row; None when the edge leaves the crossing's two countries.
     """
     info, far = nodes[x], nodes[other]
     pair = (info.country, info.country_b)
@@ -990,26 +1005,75 @@ def _crossing_dwell(
     else:
         target = far.country
     if target not in pair:
-        return 0.0  # the edge leaves the crossing's two countries: no border passed here
+        return None  # the edge leaves the crossing's two countries: no border passed here
     origin = pair[1] if target == pair[0] else pair[0]
-    row = dwell_row(episodes, x, origin, target, mode, traffic) if episodes else None
-    if row is None:
-        row = tables.dwell_for(x, origin, target, mode, traffic)
+    if episodes:
+        rows = [e.as_dwell() for e in episodes]
+        hit = dwell_row(rows, x, origin, target, mode, traffic)
+        if hit is not None:
+            e = episodes[rows.index(hit)]
+            span = f"{e.start.isoformat()}..{e.end.isoformat() if e.end else 'open'}"
+            return Wait(x, e.hours, "episode", span, e.source)
+    row = tables.dwell_for(x, origin, target, mode, traffic)
     if row is not None:
-        return row.hours
+        return Wait(x, row.hours, row.basis, row.date, row.source)
     name = default_dwell_name(mode, origin, target, traffic)
-    return tables.default(name, _FALLBACK_H[name])
+    default = tables.defaults.get(name)
+    hours = default.value if default is not None else _FALLBACK_H[name]
+    return Wait(x, hours, "default", name, default.source if default is not None else "")
 
 
-def _port_wait(tables: GroundTables, port: str, mode: str, traffic: str = "freight") -> float:
+def _crossing_dwell(
+    tables: GroundTables,
+    x: str,
+    other: str,
+    mode: str,
+    nodes: Mapping[str, NodeInfo],
+    traffic: str = "freight",
+    episodes: tuple[DwellEpisode, ...] = (),
+) -> float:
+    """Hours spent passing crossing ``x`` into the side of node ``other`` by ``mode``."""
+    wait = _crossing_wait(tables, x, other, mode, nodes, traffic, episodes)
+    return 0.0 if wait is None else wait.hours
+
+
+def _port_wait_row(tables: GroundTables, port: str, mode: str, traffic: str = "freight") -> Wait:
     # ships and ferries wait for their cargo: without a row of its own, every class takes
     # the port's freight rows (a stated assumption, GROUND_FACTS_PROVENANCE.md)
     for m in (mode, "port"):
         row = tables.dwell_for(port, "", "", m, traffic) or tables.dwell_for(port, "", "", m)
         if row is not None:
-            return row.hours
+            return Wait(port, row.hours, row.basis, row.date, row.source)
     name = "ferry_wait_h" if mode == "ferry" else "port_call_h"
-    return tables.default(name, _FALLBACK_H[name])
+    default = tables.defaults.get(name)
+    hours = default.value if default is not None else _FALLBACK_H[name]
+    return Wait(port, hours, "default", name, default.source if default is not None else "")
+
+
+def _port_wait(tables: GroundTables, port: str, mode: str, traffic: str = "freight") -> float:
+    return _port_wait_row(tables, port, mode, traffic).hours
+
+
+def edge_wait(
+    tables: GroundTables,
+    edge: tuple[str, str, str],
+    nodes: Mapping[str, NodeInfo],
+    *,
+    traffic: str = "freight",
+    episodes: tuple[DwellEpisode, ...] = (),
+) -> Wait | None:
+    """Return the wait of one edge travelled from its first node, with its basis.
+
+    The rule of :func:`edge_dwell` for a single traversal ``(a, b, mode)``; None where
+    the edge costs no wait.
+    """
+    a, b, mode = edge
+    kind = nodes[a].kind
+    if mode in _WATER and kind == "port":
+        return _port_wait_row(tables, a, mode, traffic)
+    if mode in ("road", "rail") and kind == "crossing":
+        return _crossing_wait(tables, a, b, mode, nodes, traffic, episodes)
+    return None
 
 
 def edge_dwell(
@@ -1054,7 +1118,6 @@ def edge_dwell(
     if traffic not in TRAFFIC_CLASSES:
         msg = f"unknown traffic class {traffic!r}; valid: {', '.join(TRAFFIC_CLASSES)}"
         raise ValueError(msg)
-    queues = tuple(e.as_dwell() for e in episodes)
     fwd: list[float] = []
     back: list[float] = []
     for u, v, mode in edges:
@@ -1064,7 +1127,7 @@ def edge_dwell(
             if mode in _WATER and kind == "port":
                 pair.append(_port_wait(tables, a, mode, traffic))
             elif mode in ("road", "rail") and kind == "crossing":
-                pair.append(_crossing_dwell(tables, a, b, mode, nodes, traffic, queues))
+                pair.append(_crossing_dwell(tables, a, b, mode, nodes, traffic, episodes))
             else:
                 pair.append(0.0)
         fwd.append(pair[0])

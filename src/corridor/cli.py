@@ -440,6 +440,17 @@ def _print_plan(result: Any) -> None:
                     f"      {leg.mode:<8} {leg.orig} -> {leg.dest}: {leg.km:,.0f} km, "
                     f"{leg.hours:,.1f} h{via}"
                 )
+                if leg.waits:
+                    click.echo(f"               waits: {_waits_text(leg.waits)}")
+
+
+def _waits_text(waits: Any) -> str:
+    """Border and port waits of a leg, e.g. ``x-sarpi 96 h (episode 2024-11-01..2024-11-30)``."""
+    parts = []
+    for w in waits:
+        detail = f" {w.detail}" if w.detail else ""
+        parts.append(f"{w.node} {w.hours:,.1f} h ({w.basis}{detail})")
+    return ", ".join(parts)
 
 
 def _routes_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:

@@ -207,6 +207,33 @@ class TransitNetwork:
 
         return self.derived(f"dwell:{traffic}:{day}", build)
 
+    def wait(
+        self,
+        edge: int,
+        *,
+        forward: bool,
+        traffic: str = "freight",
+        day: dt.date | None = None,
+    ) -> _ground.Wait | None:
+        """Return the border or port wait of edge index ``edge`` with the row it comes from.
+
+        The same rule and figure as :meth:`dwell` (the dated episodes of ``day``
+        included), plus its basis and source; None where the edge costs no wait.
+        """
+        cols = self.cols
+        u, v = int(self.edge_u[edge]), int(self.edge_v[edge])
+        a, b = (u, v) if forward else (v, u)
+        nodes = {
+            self.node_ids[i]: _ground.NodeInfo(
+                cols.node_kind[i], cols.node_country[i], cols.node_country_b[i]
+            )
+            for i in (a, b)
+        }
+        triple = (self.node_ids[a], self.node_ids[b], EDGE_MODES[int(self.edge_mode[edge])])
+        return _ground.edge_wait(
+            self.ground, triple, nodes, traffic=traffic, episodes=self.ground.episodes_on(day)
+        )
+
     def hours_array(self, traffic: str = "freight") -> NDArray[np.float64]:
         """Travel hours of every edge (dwell excluded) for a traffic class.
 

@@ -267,6 +267,7 @@ def leg_html(index: int, leg: Leg, names: Names) -> str:
         leg.hours,
         names.countries(leg.countries),
         ", ".join(names.country(c) for c in leg.conditional),
+        [(names.place(w.node), w.hours, f"{w.basis} {w.detail}".strip()) for w in leg.waits],
     )
 
 

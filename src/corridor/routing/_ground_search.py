@@ -10,6 +10,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from corridor import geo
+from corridor._ground import Wait
 from corridor.network import EDGE_MODES, Place, TransitNetwork
 from corridor.routing._state import (
     _back_weights,
@@ -19,7 +20,7 @@ from corridor.routing._state import (
     scenario_day,
 )
 from corridor.routing._types import _GROUND_MODES, SNAP_MAX_KM, Leg, Route
-from corridor.scenario import OBJECTIVES, Stance
+from corridor.scenario import OBJECTIVES, Scenario, Stance
 
 
 def _snap(ctx: _Context, place: Place) -> tuple[int, float] | None:
@@ -298,6 +299,7 @@ def _legs_from_edges(
         via: list[str] = []
         conditional: set[str] = set()
         km = hours = 0.0
+        waits: list[Wait] = []
         for e, a, b in items:
             line = list(tb.edge_coords[e])
             if tb.edge_u[e] != a:
@@ -311,7 +313,11 @@ def _legs_from_edges(
                     via.append(n)
             km += float(net.edge_km[e])
             hours += float(edge_hours[e]) + float(penalty[e])
-            hours += float((dwell_fwd if tb.edge_u[e] == a else dwell_back)[e])
+            forward = bool(tb.edge_u[e] == a)
+            dwell = float((dwell_fwd if forward else dwell_back)[e])
+            hours += dwell
+            if dwell > 0:
+                waits.append(_wait(net, e, forward, dwell, ctx.scenario))
             if cond_bits[e]:
                 conditional |= {
                     c for c in cond_codes if net.country_mask(frozenset({c})) & cond_bits[e]
@@ -328,6 +334,7 @@ def _legs_from_edges(
                 geometry=shapely.LineString(coords),
                 conditional=tuple(sorted(conditional - ctx.own)),
                 edges=tuple(tb.edge_id[e] for e, _, _ in items),
+                waits=tuple(waits),
             )
         )
     return legs
@@ -346,3 +353,17 @@ def _edge_countries(tb: _Tables, e: int, a: str, b: str) -> list[str]:
     if not ends:
         return transit
     return [ends[0], *transit, *ends[1:]]
+
+
+def _wait(net: TransitNetwork, e: int, forward: bool, hours: float, scenario: Scenario) -> Wait:
+    """Return the wait of a traversed edge with its basis; the network's figure wins.
+
+    A hand-built network may carry dwell arrays without ground tables: its figure is
+    reported as ``network``.
+    """
+    wait = net.wait(e, forward=forward, traffic=scenario.traffic, day=scenario_day(scenario))
+    if wait is not None and abs(wait.hours - hours) < 1e-9:
+        return wait
+    u, v = int(net.edge_u[e]), int(net.edge_v[e])
+    node = net.node_ids[u if forward else v]
+    return Wait(node, hours, "network", "", "")

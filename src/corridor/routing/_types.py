@@ -14,6 +14,8 @@ from corridor.scenario import Scenario
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from corridor._ground import Wait
+
 
 logger = logging.getLogger("corridor")
 
@@ -50,6 +52,8 @@ class Leg:
     geometry: shapely.LineString
     conditional: tuple[str, ...] = ()
     edges: tuple[str, ...] = ()
+    #: border and port waits included in ``hours``, in route order, each with its basis
+    waits: tuple[Wait, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (RFC 7946 geometry: a LineString, a Point for a mode change)."""
@@ -62,6 +66,16 @@ class Leg:
             "countries": list(self.countries),
             "via": list(self.via),
             "conditional": list(self.conditional),
+            "waits": [
+                {
+                    "node": w.node,
+                    "hours": round(w.hours, 2),
+                    "basis": w.basis,
+                    "detail": w.detail,
+                    "source": w.source,
+                }
+                for w in self.waits
+            ],
             "geometry": geometry_dict(self.geometry),  # RFC 7946: a mode change is a Point
         }
 
