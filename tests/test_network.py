@@ -77,13 +77,31 @@ def test_annotated_countries_match_a_fresh_overlay(net: network.TransitNetwork) 
 
 def test_shallow_border_river_runs_are_not_transits(net: network.TransitNetwork) -> None:
     """Roads and railways along a border river that the 1:10m lines put a few hundred metres
-    into the neighbour stay domestic; a real transit deeper than the threshold is kept."""
+    into the neighbour stay domestic (the next test keeps a real, deeper transit)."""
     countries = net.edges["countries"]
     assert countries["rl-kant-balykchy"] == ("KGZ",)  # the Chu valley line, KAZ 0.6 km deep
     assert countries["rl-ordubad-julfa-az"] == ("AZE",)  # Nakhchivan, along the Aras
     assert countries["r-x-bagratashen-alaverdi"] == ("ARM",)  # the Debed road below Georgia
-    # the Lokot - Shemonaikha branch runs through Russia for tens of km, 12 km deep
-    assert countries["rl-x-lokot-rail-oskemen"] == ("KAZ", "RUS", "KAZ")
+    # the Lokot - Shemonaikha branch has its own border node since round 13 (h-lok15): its
+    # Kazakh link is domestic, its Russian part ends at the border stop
+    assert countries["rl-x-lokot-shemonaikha-rail-oskemen"] == ("KAZ",)
+    assert countries["rl-lokot-x-lokot-shemonaikha-rail"] == ("RUS", "KAZ")
+
+
+def test_a_real_transit_deeper_than_the_threshold_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The depth rule keeps a real transit: the line of the old Lokot - Oskemen link (before the
+    round-13 split), which runs through Altai krai about 12 km deep, crosses Russia; with the
+    threshold raised to 20 km the same run would be dropped as noise."""
+    from corridor import _netbuild, borders
+
+    line = shapely.LineString([(81.08119, 51.17941), (81.91, 50.63), (82.60586, 49.97143)])
+    xy = shapely.get_coordinates(shapely.segmentize(line, 0.01))
+    located = borders.locate_countries(xy[:, 0], xy[:, 1])
+    assert _netbuild._runs(located, xy) == ["KAZ", "RUS", "KAZ"]
+    monkeypatch.setattr(_netbuild, "_MIN_RUN_DEPTH_KM", 20.0)
+    assert _netbuild._runs(located, xy) == ["KAZ"]
 
 
 def _open_road_graph(net: network.TransitNetwork) -> nx.Graph:

@@ -257,7 +257,8 @@ RAIL_GAPS: dict[str, str] = {
     "oral": "KAZ: Oral's railways run only through Russia (Saratov-Ozinki-Oral and the Oral-"
     "Iletsk-Aktobe transit, see x-iletsk-rail); no all-Kazakh line exists",
     "oskemen": "KAZ: the Lokot-Leninogorsk line leaves the Turksib at Lokot station in Russia "
-    "(rl-x-lokot-rail-oskemen); no all-Kazakh line to Oskemen was found",
+    "(rl-lokot-x-lokot-shemonaikha-rail, x-lokot-shemonaikha-rail); no all-Kazakh line to Oskemen "
+    "was found",
     "astara-ir": "IRN: the Rasht-Astara line is under construction (rl-rasht-astara-ir closed)",
     "van": "TUR: Van is reached by the Lake Van train ferry from Tatvan, which is not in the "
     "network (only Van-Kapikoy towards Iran)",
