@@ -57,6 +57,8 @@ from corridor._errors import DataError
 
 K = TypeVar("K")
 V = TypeVar("V")
+#: a dwell row or a dwell episode (:func:`dwell_row` reads the fields they share)
+R = TypeVar("R", "Dwell", "DwellEpisode")
 
 __all__ = [
     "CAPACITY_BASES",
@@ -190,23 +192,7 @@ class DwellEpisode:
 
     def active(self, day: dt.date | None) -> bool:
         """Whether the episode applies on ``day`` (None: now, i.e. it has no end date)."""
-        if day is None:
-            return self.end is None
-        return self.start <= day and (self.end is None or day <= self.end)
-
-    def as_dwell(self) -> Dwell:
-        """Return the episode as a dwell row (for :func:`dwell_row`)."""
-        return Dwell(
-            self.node,
-            self.origin,
-            self.target,
-            self.mode,
-            self.hours,
-            "sourced",
-            self.start.isoformat(),
-            self.source,
-            self.traffic,
-        )
+        return self.end is None if day is None else _in_span(self.start, self.end, day)
 
 
 @dataclass(frozen=True)
@@ -257,7 +243,12 @@ class StatusSpan:
 
     def covers(self, day: dt.date) -> bool:
         """Whether ``day`` lies in the span."""
-        return self.start <= day and (self.end is None or day <= self.end)
+        return _in_span(self.start, self.end, day)
+
+
+def _in_span(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """Whether ``day`` lies in ``start..end`` (inclusive; no end: still running)."""
+    return start <= day and (end is None or day <= end)
 
 
 class FrozenMap(Mapping[K, V]):
@@ -584,13 +575,13 @@ def _read_defaults(path: Path) -> dict[str, Default]:
 
 
 def dwell_row(
-    rows: tuple[Dwell, ...] | list[Dwell],
+    rows: Iterable[R],
     node: str,
     origin: str,
     target: str,
     mode: str,
     traffic: str = "freight",
-) -> Dwell | None:
+) -> R | None:
     """Pick the dwell row for passing ``node`` from ``origin`` into ``target``.
 
     Look-up order for a traffic class: the row for the direction and the class, then the
@@ -603,7 +594,7 @@ def dwell_row(
     Parameters
     ----------
     rows
-        The dwell table.
+        The dwell table, or the dwell episodes in force (the same look-up).
     node, origin, target, mode
         Crossing or port id, the countries left and entered (empty for a port) and the mode.
     traffic
@@ -613,7 +604,7 @@ def dwell_row(
     -------
     Dwell or None
     """
-    best: tuple[int, Dwell] | None = None
+    best: tuple[int, R] | None = None
     order = traffic_fallback(traffic)
     for row in rows:
         if row.node != node or row.mode != mode or row.traffic not in order:
@@ -694,7 +685,7 @@ def _read_episodes(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> lis
             same = (other.node, other.origin, other.mode, other.traffic) == (
                 node, origin, mode, traffic
             )  # fmt: skip
-            if same and start <= (other.end or dt.date.max) and other.start <= (end or dt.date.max):
+            if same and _overlap(other, episode):
                 raise _fail(
                     path, row, "from_date",
                     f"overlaps another {traffic} {mode} episode of {node} "
@@ -860,7 +851,7 @@ def _read_history(path: Path, element_ids: frozenset[str]) -> dict[str, tuple[St
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _overlap(a: StatusSpan, b: StatusSpan) -> bool:
+def _overlap(a: StatusSpan | DwellEpisode, b: StatusSpan | DwellEpisode) -> bool:
     a_end = a.end or dt.date.max
     b_end = b.end or dt.date.max
     return a.start <= b_end and b.start <= a_end
@@ -1007,51 +998,32 @@ def _crossing_wait(
     if target not in pair:
         return None  # the edge leaves the crossing's two countries: no border passed here
     origin = pair[1] if target == pair[0] else pair[0]
-    if episodes:
-        rows = [e.as_dwell() for e in episodes]
-        hit = dwell_row(rows, x, origin, target, mode, traffic)
-        if hit is not None:
-            e = episodes[rows.index(hit)]
-            span = f"{e.start.isoformat()}..{e.end.isoformat() if e.end else 'open'}"
-            return Wait(x, e.hours, "episode", span, e.source)
+    queue = dwell_row(episodes, x, origin, target, mode, traffic)
+    if queue is not None:
+        span = f"{queue.start.isoformat()}..{queue.end.isoformat() if queue.end else 'open'}"
+        return Wait(x, queue.hours, "episode", span, queue.source)
     row = tables.dwell_for(x, origin, target, mode, traffic)
     if row is not None:
         return Wait(x, row.hours, row.basis, row.date, row.source)
-    name = default_dwell_name(mode, origin, target, traffic)
-    default = tables.defaults.get(name)
-    hours = default.value if default is not None else _FALLBACK_H[name]
-    return Wait(x, hours, "default", name, default.source if default is not None else "")
+    return _default_wait(tables, x, default_dwell_name(mode, origin, target, traffic))
 
 
-def _crossing_dwell(
-    tables: GroundTables,
-    x: str,
-    other: str,
-    mode: str,
-    nodes: Mapping[str, NodeInfo],
-    traffic: str = "freight",
-    episodes: tuple[DwellEpisode, ...] = (),
-) -> float:
-    """Hours spent passing crossing ``x`` into the side of node ``other`` by ``mode``."""
-    wait = _crossing_wait(tables, x, other, mode, nodes, traffic, episodes)
-    return 0.0 if wait is None else wait.hours
-
-
-def _port_wait_row(tables: GroundTables, port: str, mode: str, traffic: str = "freight") -> Wait:
+def _port_wait(tables: GroundTables, port: str, mode: str, traffic: str = "freight") -> Wait:
     # ships and ferries wait for their cargo: without a row of its own, every class takes
     # the port's freight rows (a stated assumption, GROUND_FACTS_PROVENANCE.md)
     for m in (mode, "port"):
         row = tables.dwell_for(port, "", "", m, traffic) or tables.dwell_for(port, "", "", m)
         if row is not None:
             return Wait(port, row.hours, row.basis, row.date, row.source)
-    name = "ferry_wait_h" if mode == "ferry" else "port_call_h"
+    return _default_wait(tables, port, "ferry_wait_h" if mode == "ferry" else "port_call_h")
+
+
+def _default_wait(tables: GroundTables, node: str, name: str) -> Wait:
+    """Return the named default of ``ground_defaults.csv`` (or its fallback) as a wait."""
     default = tables.defaults.get(name)
-    hours = default.value if default is not None else _FALLBACK_H[name]
-    return Wait(port, hours, "default", name, default.source if default is not None else "")
-
-
-def _port_wait(tables: GroundTables, port: str, mode: str, traffic: str = "freight") -> float:
-    return _port_wait_row(tables, port, mode, traffic).hours
+    if default is None:
+        return Wait(node, _FALLBACK_H[name], "default", name, "")
+    return Wait(node, default.value, "default", name, default.source)
 
 
 def edge_wait(
@@ -1064,13 +1036,14 @@ def edge_wait(
 ) -> Wait | None:
     """Return the wait of one edge travelled from its first node, with its basis.
 
-    The rule of :func:`edge_dwell` for a single traversal ``(a, b, mode)``; None where
-    the edge costs no wait.
+    The one rule behind :func:`edge_dwell`, for a single traversal ``(a, b, mode)``:
+    a crossing's wait when a road or rail edge leaves it, a port's when a water edge
+    does; None where the edge costs no wait.
     """
     a, b, mode = edge
     kind = nodes[a].kind
     if mode in _WATER and kind == "port":
-        return _port_wait_row(tables, a, mode, traffic)
+        return _port_wait(tables, a, mode, traffic)
     if mode in ("road", "rail") and kind == "crossing":
         return _crossing_wait(tables, a, b, mode, nodes, traffic, episodes)
     return None
@@ -1121,17 +1094,9 @@ def edge_dwell(
     fwd: list[float] = []
     back: list[float] = []
     for u, v, mode in edges:
-        pair = []
-        for a, b in ((u, v), (v, u)):
-            kind = nodes[a].kind
-            if mode in _WATER and kind == "port":
-                pair.append(_port_wait(tables, a, mode, traffic))
-            elif mode in ("road", "rail") and kind == "crossing":
-                pair.append(_crossing_dwell(tables, a, b, mode, nodes, traffic, episodes))
-            else:
-                pair.append(0.0)
-        fwd.append(pair[0])
-        back.append(pair[1])
+        for a, b, out in ((u, v, fwd), (v, u, back)):
+            wait = edge_wait(tables, (a, b, mode), nodes, traffic=traffic, episodes=episodes)
+            out.append(0.0 if wait is None else wait.hours)
     return fwd, back
 
 

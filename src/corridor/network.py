@@ -81,6 +81,7 @@ TRANSFER_HANDLING_H = 1.0
 #: 12: capacity rows carry their basis (published, line-type, lower bound, assumption)
 _CACHE_VERSION = 12
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
+_DwellInputs = tuple[dict[str, _ground.NodeInfo], list[tuple[str, str, str]]]
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,20 @@ class TransitNetwork:
             return base
 
         def build(n: TransitNetwork) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+            nodes, edges = n._dwell_inputs
+            return _ground.dated_edge_dwell(n.ground, base, edges, nodes, traffic=traffic, day=day)
+
+        return self.derived(f"dwell:{traffic}:{day}", build)
+
+    @property
+    def _dwell_inputs(self) -> _DwellInputs:
+        """Kind and countries of every node, and ``(u, v, mode)`` of every edge.
+
+        The inputs of the dwell rules (:func:`corridor._ground.edge_wait`), built once from
+        :attr:`cols`.
+        """
+
+        def build(n: TransitNetwork) -> _DwellInputs:
             cols = n.cols
             nodes = {
                 nid: _ground.NodeInfo(k, c, b)
@@ -203,9 +218,9 @@ class TransitNetwork:
                     n.edge_u.tolist(), n.edge_v.tolist(), n.edge_mode.tolist(), strict=True
                 )
             ]
-            return _ground.dated_edge_dwell(n.ground, base, edges, nodes, traffic=traffic, day=day)
+            return nodes, edges
 
-        return self.derived(f"dwell:{traffic}:{day}", build)
+        return self.derived("dwell_inputs", build)
 
     def wait(
         self,
@@ -220,18 +235,14 @@ class TransitNetwork:
         The same rule and figure as :meth:`dwell` (the dated episodes of ``day``
         included), plus its basis and source; None where the edge costs no wait.
         """
-        cols = self.cols
-        u, v = int(self.edge_u[edge]), int(self.edge_v[edge])
-        a, b = (u, v) if forward else (v, u)
-        nodes = {
-            self.node_ids[i]: _ground.NodeInfo(
-                cols.node_kind[i], cols.node_country[i], cols.node_country_b[i]
-            )
-            for i in (a, b)
-        }
-        triple = (self.node_ids[a], self.node_ids[b], EDGE_MODES[int(self.edge_mode[edge])])
+        nodes, edges = self._dwell_inputs
+        u, v, mode = edges[edge]
         return _ground.edge_wait(
-            self.ground, triple, nodes, traffic=traffic, episodes=self.ground.episodes_on(day)
+            self.ground,
+            (u, v, mode) if forward else (v, u, mode),
+            nodes,
+            traffic=traffic,
+            episodes=self.ground.episodes_on(day),
         )
 
     def hours_array(self, traffic: str = "freight") -> NDArray[np.float64]:
