@@ -264,6 +264,11 @@ RAIL_GAPS: dict[str, str] = {
     "network (only Van-Kapikoy towards Iran)",
     "boskol": "KAZ: a station on the Kazakh section of Russia's Kartaly-Troitsk line "
     "(x-salamat-rail to x-kray-rail); no Kazakh line joins it",
+    # h-topo16 (round 14): the Tajik northern line (Bekabad - Spitamen - Khujand - Kanibadam)
+    "khujand": "TJK: the northern network joins Dushanbe's only through Uzbekistan (Bekabad - "
+    "Khavast - Samarkand - Termez - Sariosiyo); 'there is no direct connection between the "
+    "northern and southern networks' (en.wikipedia List of railway stations in Tajikistan)",
+    "konibodom": "TJK: on the northern network with Khujand (see khujand)",
 }
 #: Exclaves of the rail network (each must be internally joined by rail).
 RAIL_EXCLAVES = {"AZE": frozenset({"nakhchivan", "julfa-az", "sadarak"})}
