@@ -1026,6 +1026,59 @@ def _default_wait(tables: GroundTables, node: str, name: str) -> Wait:
     return Wait(node, default.value, "default", name, default.source)
 
 
+#: Traffic classes whose road legs stop for drivers' daily rest (``driving_h_per_day_<class>``).
+DRIVING_DAY_CLASSES = ("freight", "military")
+
+
+def driving_day(tables: GroundTables, traffic: str) -> Default | None:
+    """Return the hours a road vehicle of a traffic class moves a day, or None.
+
+    ``driving_h_per_day_freight`` (a truck driver's daily driving period, AETR) and
+    ``driving_h_per_day_military`` (a motor column's daily march) of
+    ``ground_defaults.csv``; None for passenger traffic (car driving times are compared
+    as driven) and when the table has no such row.
+    """
+    if traffic not in DRIVING_DAY_CLASSES:
+        return None
+    return tables.defaults.get(f"driving_h_per_day_{traffic}")
+
+
+def rest_hours(driving_h: float, waits_h: Iterable[float], per_day: float | None) -> float:
+    """Hours a road leg stands still for daily rest, beyond its moving hours and waits.
+
+    A vehicle moves at most ``per_day`` hours in each 24: a leg of ``driving_h`` moving
+    hours needs ``ceil(driving_h / per_day) - 1`` stops of ``24 - per_day`` hours each,
+    and a wait (border queue, port) at least that long is taken as one of them.
+
+    Parameters
+    ----------
+    driving_h
+        Moving hours of the leg (border waits and conditional delays excluded).
+    waits_h
+        The leg's waits, hours each.
+    per_day
+        Hours of movement a day (:func:`driving_day`); None or 24 and more: no stops.
+
+    Returns
+    -------
+    float
+        Hours of rest stops, 0 for a leg driven within one day.
+
+    Examples
+    --------
+    >>> rest_hours(20.0, [], 9.0)  # three driving days: two nights of 15 h
+    30.0
+    >>> rest_hours(20.0, [16.0], 9.0)  # a 16 h border queue is one of the nights
+    15.0
+    """
+    if per_day is None or not 0 < per_day < 24 or driving_h <= 0:
+        return 0.0
+    off = 24.0 - per_day
+    stops = max(0, math.ceil(driving_h / per_day - 1e-9) - 1)
+    taken = sum(1 for w in waits_h if w >= off)
+    return max(0, stops - taken) * off
+
+
 def edge_wait(
     tables: GroundTables,
     edge: tuple[str, str, str],

@@ -430,8 +430,10 @@ def _print_plan(result: Any) -> None:
             continue
         for route in pair.routes:
             flag = f"  [conditional: {', '.join(route.conditional)}]" if route.conditional else ""
+            rest = route.transit_hours - route.hours
+            arrive = f" ({route.transit_hours:,.1f} h with daily rest)" if rest > 0 else ""
             click.echo(
-                f"  #{route.rank} {route.km:,.0f} km, {route.hours:,.1f} h  "
+                f"  #{route.rank} {route.km:,.0f} km, {route.hours:,.1f} h{arrive}  "
                 f"{'+'.join(route.modes)}  {' > '.join(route.countries)}{flag}"
             )
             for leg in route.legs:
@@ -442,6 +444,11 @@ def _print_plan(result: Any) -> None:
                 )
                 if leg.waits:
                     click.echo(f"               waits: {_waits_text(leg.waits)}")
+                if leg.rest_hours > 0:
+                    click.echo(
+                        f"               daily rest: {leg.rest_hours:,.1f} h of stops, not in "
+                        f"the leg's hours (ground_defaults.csv driving_h_per_day_{traffic})"
+                    )
 
 
 def _waits_text(waits: Any) -> str:

@@ -285,7 +285,15 @@ def deploy(
                     f"{mode} {o} -> {dest}: capacity not in the data; "
                     f"default {rate:.0f} t/day (A13)"
                 )
-            lead = (pair.best.hours + f["ground_lead_h"]) / 24.0
+            # elapsed, not driving, hours: road legs stop for the column's daily rest
+            lead = (pair.best.transit_hours + f["ground_lead_h"]) / 24.0
+            rest = pair.best.transit_hours - pair.best.hours
+            if rest > 0:
+                assumptions.append(
+                    f"{mode} {o} -> {dest}: {pair.best.hours:.1f} h on the move and at borders "
+                    f"plus {rest:.1f} h of daily rest stops (driving_h_per_day_"
+                    f"{scen.traffic} of ground_defaults.csv)"
+                )
             links = {e for leg in pair.best.legs for e in leg.edges}
             twin = next((c for c, ln in ground_links if c.mode == mode and ln & links), None)
             if twin is not None:

@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
-from corridor import geo
+from corridor import _ground, geo
 from corridor._ground import Wait
 from corridor.network import EDGE_MODES, Place, TransitNetwork
 from corridor.routing._state import (
@@ -298,7 +298,7 @@ def _legs_from_edges(
         countries: list[str] = []
         via: list[str] = []
         conditional: set[str] = set()
-        km = hours = 0.0
+        km = hours = moving = 0.0
         waits: list[Wait] = []
         for e, a, b in items:
             line = list(tb.edge_coords[e])
@@ -312,6 +312,7 @@ def _legs_from_edges(
                 if tb.kind[n] in gates and n not in via:
                     via.append(n)
             km += float(net.edge_km[e])
+            moving += float(edge_hours[e])
             hours += float(edge_hours[e]) + float(penalty[e])
             forward = bool(tb.edge_u[e] == a)
             dwell = float((dwell_fwd if forward else dwell_back)[e])
@@ -335,9 +336,20 @@ def _legs_from_edges(
                 conditional=tuple(sorted(conditional - ctx.own)),
                 edges=tuple(tb.edge_id[e] for e, _, _ in items),
                 waits=tuple(waits),
+                rest_hours=_leg_rest(net, mode, moving, waits, ctx.scenario.traffic),
             )
         )
     return legs
+
+
+def _leg_rest(
+    net: TransitNetwork, mode: str, moving: float, waits: list[Wait], traffic: str
+) -> float:
+    """Daily-rest stops of a road leg for its traffic class (:func:`_ground.rest_hours`)."""
+    if mode != "road":
+        return 0.0
+    day = _ground.driving_day(net.ground, traffic)
+    return _ground.rest_hours(moving, (w.hours for w in waits), day.value if day else None)
 
 
 def _edge_countries(tb: _Tables, e: int, a: str, b: str) -> list[str]:

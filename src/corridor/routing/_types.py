@@ -54,6 +54,14 @@ class Leg:
     edges: tuple[str, ...] = ()
     #: border and port waits included in ``hours``, in route order, each with its basis
     waits: tuple[Wait, ...] = ()
+    #: daily-rest stops of a truck or column on a road leg, *not* in ``hours``
+    #: (:func:`corridor._ground.rest_hours`; 0 for passenger traffic and other modes)
+    rest_hours: float = 0.0
+
+    @property
+    def transit_hours(self) -> float:
+        """Elapsed hours: ``hours`` plus the daily-rest stops."""
+        return self.hours + self.rest_hours
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (RFC 7946 geometry: a LineString, a Point for a mode change)."""
@@ -76,6 +84,7 @@ class Leg:
                 }
                 for w in self.waits
             ],
+            "rest_hours": round(self.rest_hours, 2),
             "geometry": geometry_dict(self.geometry),  # RFC 7946: a mode change is a Point
         }
 
@@ -96,8 +105,18 @@ class Route:
 
     @property
     def hours(self) -> float:
-        """Total time, conditional delays included."""
+        """Total time: moving hours, waits and conditional delays (what routing minimises)."""
         return float(sum(leg.hours for leg in self.legs))
+
+    @property
+    def transit_hours(self) -> float:
+        """Elapsed time: :attr:`hours` plus the drivers' daily-rest stops of road legs.
+
+        Equal to :attr:`hours` for passenger traffic; for freight (a truck driver's nine
+        hours a day, AETR) and military traffic (a column's daily march) the stops of
+        :func:`corridor._ground.rest_hours` are added, so this is when a load arrives.
+        """
+        return float(sum(leg.transit_hours for leg in self.legs))
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -141,6 +160,7 @@ class Route:
             "destination": self.destination,
             "km": round(self.km, 1),
             "hours": round(self.hours, 2),
+            "transit_hours": round(self.transit_hours, 2),
             "modes": list(self.modes),
             "countries": list(self.countries),
             "conditional": list(self.conditional),
