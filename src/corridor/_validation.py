@@ -1,5 +1,8 @@
 """Compare corridor's ground routes with published road and rail distances and times.
 
+A third table, ``freight_times.csv`` (:func:`compare_freight`), holds published freight
+transit times (trucks, freight trains, ferries), each routed as freight on its own date.
+
 The tables (``corridor/data/validation/road_distances.csv`` and ``rail_distances.csv``,
 columns ``from,to,published_km,published_hours,kind,source,notes`` and an optional
 ``hours_traffic``) are compiled from published sources, not from corridor's output.
@@ -36,16 +39,26 @@ import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from corridor import settings
 from corridor._errors import DataError
 from corridor.network import TransitNetwork, load_network
 
+if TYPE_CHECKING:
+    from corridor.routing import Route
+
 __all__ = [
+    "FREIGHT_MEASURES",
+    "FREIGHT_MODES",
     "VALIDATION_DATE",
     "Comparison",
+    "FreightRow",
     "compare",
+    "compare_freight",
+    "freight_summary",
+    "read_freight_table",
     "read_table",
     "source_keys",
     "summary",
@@ -116,6 +129,21 @@ class Comparison:
     via: tuple[str, ...] = ()  # crossings and ports the route passes
     #: Documents (:func:`source_keys`) the row cites that a link of its route also cites.
     shared_sources: tuple[str, ...] = ()
+    #: Day the pair was routed on (its statuses and dated border queues).
+    date: str = VALIDATION_DATE
+    #: Crossings and ports the published trip passed, as its source names them (freight table).
+    through: tuple[str, ...] = ()
+
+    @property
+    def follows_published_route(self) -> bool | None:
+        """Whether corridor's route passes every crossing and port the published trip did.
+
+        None when the source names no crossing or port (``through`` empty) or there is no
+        route: then the comparison cannot tell whether the two are the same trip.
+        """
+        if not self.through or self.hours is None:
+            return None
+        return set(self.through) <= set(self.via)
 
     @property
     def independent(self) -> bool:
@@ -295,6 +323,234 @@ def compare(
             )
         )
     return out
+
+
+#: Columns of ``freight_times.csv``; ``notes`` is optional.
+_FREIGHT_COLUMNS = (
+    "from", "to", "mode", "published_hours", "date", "through", "kind", "measure", "source",
+)  # fmt: skip
+#: Modes a published freight trip may use (column ``mode``, ``;``-separated).
+FREIGHT_MODES = ("road", "rail", "ferry")
+#: What a published time measures (column ``measure``): ``transit`` is door to door (waits at
+#: borders and ports, drivers' rest included: compared with ``Route.transit_hours``);
+#: ``moving`` is a run or sailing time without them (compared with the route's moving hours).
+FREIGHT_MEASURES = ("transit", "moving")
+
+
+@dataclass(frozen=True)
+class FreightRow:
+    """One published freight transit time (a row of ``freight_times.csv``)."""
+
+    origin: str
+    destination: str
+    modes: tuple[str, ...]
+    published_hours: float
+    date: str
+    through: tuple[str, ...]
+    kind: str
+    source: str
+    measure: str = "transit"
+
+
+def read_freight_table(path: Path, node_ids: set[str]) -> list[FreightRow]:
+    """Read the freight transit-time table ``freight_times.csv``.
+
+    Columns ``from,to,mode,published_hours,date,through,kind,measure,source`` (and ``notes``).
+
+    Parameters
+    ----------
+    path
+        The table (``corridor/data/validation/freight_times.csv``).
+    node_ids
+        Node and port ids of the network: ``from``, ``to`` and every ``through`` id must be one.
+
+    Returns
+    -------
+    list of FreightRow
+
+    Raises
+    ------
+    DataError
+        Naming file, row and column for an unknown node or mode, a bad number or date, an
+        unknown kind, or a row without a source.
+    """
+    from corridor._ground import parse_day
+
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in _FREIGHT_COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            msg = f"{path}: missing column(s) {missing}"
+            raise DataError(msg)
+        for i, r in enumerate(reader):
+            row = i + 2
+
+            def fail(column: str, problem: str, row: int = row) -> DataError:
+                return DataError(f"{path}: row {row}, column {column!r}: {problem}")
+
+            for column in ("from", "to"):
+                if r[column] not in node_ids:
+                    raise fail(column, f"unknown node {r[column]!r}")
+            modes = tuple(m.strip() for m in r["mode"].split(";") if m.strip())
+            bad = [m for m in modes if m not in FREIGHT_MODES]
+            if not modes or bad:
+                raise fail(
+                    "mode",
+                    f"unknown mode(s) {bad or r['mode']!r}; valid: {', '.join(FREIGHT_MODES)}, "
+                    "';'-separated",
+                )
+            through = tuple(t.strip() for t in r["through"].split(";") if t.strip())
+            for t in through:
+                if t not in node_ids:
+                    raise fail("through", f"unknown node {t!r}")
+            if r["kind"] not in _KINDS:
+                raise fail("kind", f"unknown kind {r['kind']!r}; valid: {', '.join(_KINDS)}")
+            if r["measure"] not in FREIGHT_MEASURES:
+                valid = ", ".join(FREIGHT_MEASURES)
+                raise fail("measure", f"unknown measure {r['measure']!r}; valid: {valid}")
+            if not r["source"].strip():
+                raise fail("source", "every row needs a source")
+            try:
+                parse_day(r["date"])
+            except ValueError as exc:
+                raise fail("date", f"{exc}; expected YYYY[-MM[-DD]]") from None
+            text = r["published_hours"].strip()
+            try:
+                hours = float(text)
+            except ValueError:
+                raise fail("published_hours", f"{text!r} is not a number") from None
+            if not math.isfinite(hours) or hours <= 0:
+                raise fail("published_hours", f"must be a positive finite number, got {text!r}")
+            out.append(
+                FreightRow(
+                    r["from"],
+                    r["to"],
+                    modes,
+                    hours,
+                    r["date"],
+                    through,
+                    r["kind"],
+                    r["source"],
+                    r["measure"],
+                )
+            )
+    return out
+
+
+def compare_freight(
+    *, network: TransitNetwork | None = None, path: Path | None = None
+) -> list[Comparison]:
+    """Route every published freight trip as freight on its own date and compare the hours.
+
+    Each row is routed over its own modes with ``traffic="freight"`` (truck and freight-train
+    speeds, freight border dwell, the dated queues of ``dwell_episodes.csv``) on a scenario
+    dated with the row's ``date``, every country permissive. The statuses of that day apply,
+    so a trip published while a crossing was open is compared with a route that may use it.
+    A ``transit`` time is compared with the route's elapsed hours (:attr:`Route.transit_hours`:
+    waits and drivers' daily rest included), a ``moving`` time (a sailing or run time) with
+    its hours without the border and port waits.
+
+    Parameters
+    ----------
+    network
+        Network (default: the shipped one).
+    path
+        Table to read (default: the shipped ``freight_times.csv``).
+
+    Returns
+    -------
+    list of Comparison
+        ``published_km`` is None; ``through`` and :attr:`Comparison.follows_published_route`
+        say whether corridor's route is the published trip's.
+    """
+    from corridor.routing import plan
+    from corridor.scenario import make_scenario
+
+    net = network if network is not None else load_network()
+    table_path = path or settings.data_folder / "validation" / "freight_times.csv"
+    rows = read_freight_table(table_path, set(net.node_ids))
+    edges = net.edges
+    link_keys = {
+        eid: source_keys(f"{src} {notes}")
+        for eid, src, notes in zip(edges.index, edges["source"], edges["notes"], strict=True)
+    }
+    out = []
+    for r in rows:
+        scen = make_scenario(
+            origins=[r.origin],
+            destinations=[r.destination],
+            modes=list(r.modes),
+            k=1,
+            objective="hours",
+            traffic="freight",
+            date=r.date,
+        )
+        best = plan(scen, network=net, explain=False).pairs[0].best
+        cited = source_keys(r.source)
+        shared = {
+            key
+            for leg in (best.legs if best else ())
+            for eid in leg.edges
+            for key in cited & link_keys.get(eid, frozenset())
+        }
+        out.append(
+            Comparison(
+                r.origin,
+                r.destination,
+                r.kind,
+                None,
+                r.published_hours,
+                best.km if best else None,
+                _route_hours(best, r.measure) if best else None,
+                "freight",
+                tuple(best.via) if best else (),
+                tuple(sorted(shared)),
+                r.date,
+                r.through,
+            )
+        )
+    return out
+
+
+def _route_hours(route: Route, measure: str) -> float:
+    """Return a route's hours as a published figure of ``measure`` counts them.
+
+    ``transit``: elapsed hours (:attr:`Route.transit_hours`); ``moving``: the hours of its
+    road, rail and water legs without their waits (no transfers, no rest stops).
+    """
+    if measure == "moving":
+        return float(
+            sum(
+                leg.hours - sum(w.hours for w in leg.waits)
+                for leg in route.legs
+                if leg.mode != "transfer"
+            )
+        )
+    return route.transit_hours
+
+
+def freight_summary(rows: list[Comparison]) -> dict[str, float]:
+    """Median hours ratio of the freight comparison, over all trips and over like-for-like ones.
+
+    ``same_route`` counts the trips whose source names its crossings or ports and whose
+    corridor route passes all of them; ``hours_median_same_route`` is over those;
+    ``within_factor_2`` counts the trips whose ratio lies between 0.5 and 2.
+    """
+    hours = [r.hours_ratio for r in rows if r.hours_ratio is not None]
+    same = [r.hours_ratio for r in rows if r.follows_published_route and r.hours_ratio]
+    named = [r for r in rows if r.through]
+    return {
+        "trips": float(len(rows)),
+        "routed": float(sum(r.hours is not None for r in rows)),
+        "hours_median": statistics.median(hours) if hours else math.nan,
+        "hours_min": min(hours) if hours else math.nan,
+        "hours_max": max(hours) if hours else math.nan,
+        "within_factor_2": float(sum(0.5 <= x <= 2.0 for x in hours)),
+        "named_route": float(len(named)),
+        "same_route": float(len(same)),
+        "hours_median_same_route": statistics.median(same) if same else math.nan,
+    }
 
 
 def summary(rows: list[Comparison]) -> dict[str, float]:
