@@ -285,8 +285,10 @@ FERRIES: list[dict[str, Any]] = [
         "and /21797 (line reopened 23 Mar 2005, ferry Annenkov, 18 rail cars); armenianclub.com "
         "2005/01/11 (agreement 10 Jan 2005: one sailing every three days, ~25 rail cars)",
         "notes": "Russia-Georgia rail ferry across the Black Sea that bypasses the closed "
-        "Abkhaz railway; planned one sailing every three days with ~25 rail cars (2005); "
-        "current frequency and post-2022 operation not sourced; default ferry speed",
+        "Abkhaz railway; planned one sailing every three days with ~25 rail cars (2005), twice a "
+        "week with two 50-wagon ferries (2007); dated statuses in status_history.csv: closed "
+        "from 2022-07-07 (Poti's port operator refused the ferry under the sanctions; no sailing "
+        "found to 2026); default ferry speed",
     },
 ]
 WATERWAY = {
