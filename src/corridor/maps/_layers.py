@@ -252,6 +252,7 @@ def route_html(route: Route, names: Names, *, title: str) -> str:
         names.countries(route.countries),
         ", ".join(names.place(v) for v in dict.fromkeys(route.via)),
         ", ".join(names.country(c) for c in route.conditional),
+        route.transit_hours,
     )
 
 
@@ -268,6 +269,7 @@ def leg_html(index: int, leg: Leg, names: Names) -> str:
         names.countries(leg.countries),
         ", ".join(names.country(c) for c in leg.conditional),
         [(names.place(w.node), w.hours, f"{w.basis} {w.detail}".strip()) for w in leg.waits],
+        leg.rest_hours,
     )
 
 

@@ -100,7 +100,7 @@ def pairs_legend(
         if key not in colours:
             continue
         best = pair.routes[0]
-        rows.append((colours[key], names.pair(*key), best.km, best.hours))
+        rows.append((colours[key], names.pair(*key), best.km, best.hours, best.transit_hours))
     faded = Markup(line_sample({"weight": 3}, S.ROUTE_COLOURS[0], opacity=0.45))
     return macro("pairs_legend", rows, faded)
 
