@@ -94,7 +94,7 @@ def test_military_capacity_falls_back_to_freight_rows(tmp_path: Path) -> None:
 
 def test_valid_tables_load_and_convert_to_tonnes(tmp_path: Path) -> None:
     g = _load(_write(tmp_path))
-    assert g.speeds[("trunk", "plain", "road", "passenger")].kmh == 80.0
+    assert g.speeds[("trunk", "plain", "road", "passenger", "")].kmh == 80.0
     cap = g.capacity_for("x-a")
     assert cap is not None and cap.tonnes_per_day == pytest.approx(1000 * 20)
     link = g.capacity_for("r-town-x-a", "military")  # an "all" row serves every class
@@ -112,8 +112,8 @@ def test_valid_tables_load_and_convert_to_tonnes(tmp_path: Path) -> None:
     assert g.capacity_for("r-town-x-a", mode="road") == link  # the empty row serves every mode
     assert g.conversions["trains/day"].mode == "rail" and g.conversions["t/year"].mode == ""
     with pytest.raises(TypeError):
-        key = ("trunk", "plain", "road", "all")
-        g.speeds[("x", "y", "road", "all")] = g.speeds[key]  # type: ignore[index]
+        key = ("trunk", "plain", "road", "all", "")
+        g.speeds[("x", "y", "road", "all", "")] = g.speeds[key]  # type: ignore[index]
 
 
 def test_dwell_prefers_the_directional_row(tmp_path: Path) -> None:
@@ -319,9 +319,13 @@ def test_every_link_speed_comes_from_the_speed_table() -> None:
     net = network.load_network()
     links = net.edges[net.edges["mode"].isin(["road", "rail"])]
     assert (links["class"] != "").all() and (links["terrain"] != "").all()
+    kind, country = net.nodes["kind"], net.nodes["country"]
     for eid, row in links.iterrows():
+        # the country a link lies in: of its end that is not a border crossing
+        inland = [n for n in (row["u"], row["v"]) if kind.get(n) != "crossing"]
+        where = str(country[inland[0] if inland else row["u"]])
         speed = _ground.speed_for(
-            net.ground.speeds, row["class"], row["terrain"], row["mode"], "passenger"
+            net.ground.speeds, row["class"], row["terrain"], row["mode"], "passenger", where
         )
         assert speed is not None, eid
         assert row["hours"] == pytest.approx(row["km"] / speed.kmh), eid

@@ -67,7 +67,7 @@ def test_the_shipped_rules_are_the_published_ones() -> None:
     # the column's day is its daily march at its fastest march speed (speeds.csv)
     fastest = max(
         s.kmh
-        for (_, _, mode, traffic), s in net.ground.speeds.items()
+        for (_, _, mode, traffic, _), s in net.ground.speeds.items()
         if mode == "road" and traffic == "military"
     )
     assert military.value == pytest.approx(DAILY_MARCH_KM / fastest, abs=0.05)

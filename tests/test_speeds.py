@@ -27,10 +27,11 @@ def _speed(road_class: str, terrain: str, mode: str, traffic: str) -> _ground.Sp
 
 def _table(
     *rows: tuple[str, str, str, str, float],
-) -> dict[tuple[str, str, str, str], _ground.Speed]:
+    country: str = "",
+) -> dict[_ground.SpeedKey, _ground.Speed]:
     out = {}
     for c, t, m, k, kmh in rows:
-        out[(c, t, m, k)] = _ground.Speed(c, t, m, kmh, "assumption", "", k)
+        out[(c, t, m, k, country)] = _ground.Speed(c, t, m, kmh, "assumption", "", k, country)
     return out
 
 
@@ -65,6 +66,38 @@ def test_military_falls_back_to_freight_then_all() -> None:
     assert _ground.speed_for(speeds, "trunk", "urban", "road", "military") is None
 
 
+def test_a_railways_own_row_beats_the_regional_row_only_in_its_country() -> None:
+    speeds = {
+        **_table(
+            ("main", "plain", "rail", "passenger", 75.0), ("main", "plain", "rail", "all", 58.0)
+        ),
+        **_table(("main", "plain", "rail", "passenger", 57.0), country="RUS"),
+    }
+
+    def kmh(traffic: str, country: str) -> float | None:
+        row = _ground.speed_for(speeds, "main", "plain", "rail", traffic, country)
+        return row.kmh if row else None
+
+    assert kmh("passenger", "RUS") == 57.0
+    assert kmh("passenger", "KAZ") == 75.0  # another country: the regional row
+    assert kmh("passenger", "") == 75.0
+    # the class comes first: a regional freight-less 'all' row still serves RUS freight
+    assert kmh("freight", "RUS") == 58.0
+    kmh_rus, factors = _ground.speed_factors(speeds, "main", "plain", "rail", "RUS")
+    assert kmh_rus == 57.0 and factors["freight"] == pytest.approx(57.0 / 58.0)
+
+
+def test_a_speed_row_names_a_country_by_its_iso3_code(tmp_path: Path) -> None:
+    path = tmp_path / "speeds.csv"
+    head = "class,terrain,mode,traffic,kmh,basis,source,notes,country\n"
+    path.write_text(head + "main,plain,rail,passenger,57,sourced,s,,RUS\n", encoding="utf-8")
+    assert set(_ground.read_speeds(tmp_path)) == {("main", "plain", "rail", "passenger", "RUS")}
+    for bad in ("Russia", "rus", "RU"):
+        path.write_text(head + f"main,plain,rail,passenger,57,sourced,s,,{bad}\n", encoding="utf-8")
+        with pytest.raises(corridor.DataError, match=r"row 2, column 'country'.*ISO3"):
+            _ground.read_speeds(tmp_path)
+
+
 def test_speed_factors_scale_passenger_hours() -> None:
     speeds = _table(
         ("trunk", "plain", "road", "passenger", 80.0), ("trunk", "plain", "road", "all", 40.0)
@@ -97,13 +130,20 @@ def _csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _file_kmh(road_class: str, terrain: str, mode: str, traffic: str) -> float:
-    """The speed the file gives a class, by the documented rule, read without corridor."""
-    rows = {(r["class"], r["terrain"], r["mode"], r["traffic"]): r for r in _csv("speeds.csv")}
+def _file_kmh(road_class: str, terrain: str, mode: str, traffic: str, country: str = "") -> float:
+    """The speed the file gives a class, by the documented rule, read without corridor.
+
+    Per class in fallback order, a row of the link's country before the row for every country.
+    """
+    rows = {
+        (r["class"], r["terrain"], r["mode"], r["traffic"], r.get("country") or ""): r
+        for r in _csv("speeds.csv")
+    }
     order = ["military", "freight", "all"] if traffic == "military" else [traffic, "all"]
     for cls in order:
-        if (road_class, terrain, mode, cls) in rows:
-            return float(rows[(road_class, terrain, mode, cls)]["kmh"])
+        for where in (country, ""):
+            if (road_class, terrain, mode, cls, where) in rows:
+                return float(rows[(road_class, terrain, mode, cls, where)]["kmh"])
     raise AssertionError(f"speeds.csv has no {traffic} speed for {road_class}/{terrain}")
 
 
@@ -130,6 +170,7 @@ def test_route_hours_on_a_known_link_are_km_over_the_class_speed(
     net: network.TransitNetwork, traffic: str
 ) -> None:
     checked = 0
+    country = {r["id"]: r["country"] for r in _csv("nodes.csv")}
     for link in _city_links()[:40]:
         scen = make_scenario(
             origins=[link["from"]], destinations=[link["to"]], modes=["road"], k=1,
@@ -138,7 +179,7 @@ def test_route_hours_on_a_known_link_are_km_over_the_class_speed(
         best = routing.plan(scen, network=net, explain=False).pairs[0].best
         if best is None or best.km != pytest.approx(float(link["km"])) or best.via:
             continue  # the fastest route is not this one link
-        kmh = _file_kmh(link["class"], link["terrain"], "road", traffic)
+        kmh = _file_kmh(link["class"], link["terrain"], "road", traffic, country[link["from"]])
         assert best.hours == pytest.approx(float(link["km"]) / kmh), link["id"]
         checked += 1
     assert checked >= 5, f"only {checked} links were routed as themselves"

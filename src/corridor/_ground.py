@@ -10,9 +10,13 @@ Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assum
   the same truck limits), then ``all`` -- the order :func:`dwell_row` uses. A link's
   ``hours`` are its passenger hours (``km`` over the passenger speed: car and
   passenger-train times, what the validation compares); each other class scales them by
-  the ratio of the two speeds (:func:`speed_factors`).
+  the ratio of the two speeds (:func:`speed_factors`). An optional ``country`` column (ISO3)
+  makes a row a railway's or road network's own figure: for each traffic class in that
+  order, a row of the link's country (the country of its end that is not a border
+  crossing) comes before the row for every country.
 * ``ground_defaults.csv`` -- ``name,value,unit,basis,source,notes``: the named defaults
-  used where no row applies (border dwell per mode, port and ferry waits).
+  used where no row applies (border dwell per mode, port and ferry waits; the hours a
+  truck or a column moves a day, :func:`driving_day`).
 * ``crossing_times.csv`` -- ``node,direction,mode,traffic,dwell_hours,basis,date,source,notes``:
   hours spent at a border crossing (``direction`` ``RUS>GEO`` or ``both``) or, for a port,
   the port call or ferry wait, per traffic class (``freight``, ``passenger``, ``military``
@@ -148,6 +152,12 @@ class Speed:
     basis: str
     source: str
     traffic: str = "all"  # passenger, freight, military or all
+    #: ISO3 of the one country whose links the row is for; empty: every country
+    country: str = ""
+
+
+#: Key of a speed row: ``(class, terrain, mode, traffic, country)``; country ``""``: any.
+SpeedKey = tuple[str, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -277,7 +287,7 @@ class GroundTables:
     """Immutable ground tables of a network (see the module docstring)."""
 
     #: keyed by ``(class, terrain, mode, traffic)``; see :func:`speed_for`
-    speeds: Mapping[tuple[str, str, str, str], Speed] = field(default_factory=FrozenMap)
+    speeds: Mapping[SpeedKey, Speed] = field(default_factory=FrozenMap)
     defaults: Mapping[str, Default] = field(default_factory=FrozenMap)
     dwell: tuple[Dwell, ...] = ()
     #: dated queues (``dwell_episodes.csv``), see :meth:`episodes_on`
@@ -471,14 +481,14 @@ def _date(r: dict[str, str], column: str, path: Path, row: int, *, end: bool = F
         raise _fail(path, row, column, str(exc)) from None
 
 
-def read_speeds(folder: Path) -> FrozenMap[tuple[str, str, str, str], Speed]:
+def read_speeds(folder: Path) -> FrozenMap[SpeedKey, Speed]:
     """Read ``speeds.csv`` of a network folder (empty when the file is absent)."""
     path = folder / "speeds.csv"
     return FrozenMap(_read_speeds(path) if path.exists() else {})
 
 
-def _read_speeds(path: Path) -> dict[tuple[str, str, str, str], Speed]:
-    out: dict[tuple[str, str, str, str], Speed] = {}
+def _read_speeds(path: Path) -> dict[SpeedKey, Speed]:
+    out: dict[SpeedKey, Speed] = {}
     for row, r in _rows(path, ("class", "terrain", "mode", "traffic", "kmh", "basis", "source")):
         mode = _choice(r, "mode", _SPEED_MODES, path, row)
         traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
@@ -487,25 +497,35 @@ def _read_speeds(path: Path) -> dict[tuple[str, str, str, str], Speed]:
         for column in ("class", "terrain"):
             if not r[column]:
                 raise _fail(path, row, column, "empty value")
-        key = (r["class"], r["terrain"], mode, traffic)
+        country = r.get("country", "")
+        if country and not re.fullmatch(r"[A-Z]{3}", country):
+            msg = f"{country!r} is not an ISO3 country code (empty: every country)"
+            raise _fail(path, row, "country", msg)
+        key = (r["class"], r["terrain"], mode, traffic, country)
         if key in out:
-            raise _fail(path, row, "traffic", f"duplicate class/terrain/mode/traffic {key}")
+            msg = f"duplicate class/terrain/mode/traffic/country {key}"
+            raise _fail(path, row, "traffic", msg)
         kmh = _number(r, "kmh", path, row, positive=True)
-        out[key] = Speed(r["class"], r["terrain"], mode, kmh, r["basis"], r["source"], traffic)
+        out[key] = Speed(
+            r["class"], r["terrain"], mode, kmh, r["basis"], r["source"], traffic, country
+        )
     return out
 
 
 def speed_for(
-    speeds: Mapping[tuple[str, str, str, str], Speed],
+    speeds: Mapping[SpeedKey, Speed],
     road_class: str,
     terrain: str,
     mode: str,
     traffic: str,
+    country: str = "",
 ) -> Speed | None:
     """Pick the speed row of a road class or rail line type and terrain for a traffic class.
 
     Look-up order: :func:`traffic_fallback` (the class's own row, ``military`` then the
-    ``freight`` row, then the ``all`` row), the rule :func:`dwell_row` uses for dwell.
+    ``freight`` row, then the ``all`` row), the rule :func:`dwell_row` uses for dwell; for
+    each class a row of the link's own ``country`` (a railway's published figure) before
+    the row for every country.
 
     Parameters
     ----------
@@ -515,6 +535,8 @@ def speed_for(
         What a link of ``links.csv`` names (``mode`` is ``road`` or ``rail``).
     traffic
         ``passenger``, ``freight`` or ``military``.
+    country
+        ISO3 of the country the link lies in (empty: only rows for every country).
 
     Returns
     -------
@@ -522,23 +544,26 @@ def speed_for(
         None when no row applies.
     """
     for cls in traffic_fallback(traffic):
-        row = speeds.get((road_class, terrain, mode, cls))
-        if row is not None:
-            return row
+        for where in (country, "") if country else ("",):
+            row = speeds.get((road_class, terrain, mode, cls, where))
+            if row is not None:
+                return row
     return None
 
 
 def speed_factors(
-    speeds: Mapping[tuple[str, str, str, str], Speed],
+    speeds: Mapping[SpeedKey, Speed],
     road_class: str,
     terrain: str,
     mode: str,
+    country: str = "",
 ) -> tuple[float, dict[str, float]]:
     """Passenger speed of a link type and each traffic class's hours per passenger hour.
 
     A link's ``hours`` are ``km`` over the passenger speed; a class's hours are those
     hours times its factor (passenger speed over the class's speed), so a length or time
-    refined later (OSM) keeps each class's ratio.
+    refined later (OSM) keeps each class's ratio. ``country`` selects a railway's own rows
+    first (:func:`speed_for`).
 
     Returns
     -------
@@ -550,12 +575,12 @@ def speed_factors(
     KeyError
         Naming the first class without a row (the caller reports the file row).
     """
-    base = speed_for(speeds, road_class, terrain, mode, "passenger")
+    base = speed_for(speeds, road_class, terrain, mode, "passenger", country)
     if base is None:
         raise KeyError("passenger")
     factors = {}
     for traffic in TRAFFIC_CLASSES:
-        row = speed_for(speeds, road_class, terrain, mode, traffic)
+        row = speed_for(speeds, road_class, terrain, mode, traffic, country)
         if row is None:
             raise KeyError(traffic)
         factors[traffic] = base.kmh / row.kmh
@@ -864,7 +889,7 @@ def load_ground(
     node_ids: frozenset[str],
     edge_ids: frozenset[str],
     element_modes: Mapping[str, Iterable[str]],
-    speeds: Mapping[tuple[str, str, str, str], Speed] | None = None,
+    speeds: Mapping[SpeedKey, Speed] | None = None,
 ) -> GroundTables:
     """Read and validate the ground tables of a network folder.
 

@@ -18,7 +18,7 @@ from corridor import _ground, borders, geo
 from corridor._errors import DataError
 
 if TYPE_CHECKING:  # pandas and geopandas are imported where frames are built (light warm runs)
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     import geopandas as gpd
     import pandas as pd
@@ -239,7 +239,7 @@ def _parse_via(text: str, f: Path, row: int) -> list[tuple[float, float]]:
 
 
 def _edge_frames(
-    path: Path, nodes: pd.DataFrame, speeds: Mapping[tuple[str, str, str, str], _ground.Speed]
+    path: Path, nodes: pd.DataFrame, speeds: Mapping[_ground.SpeedKey, _ground.Speed]
 ) -> pd.DataFrame:
     import geopandas as gpd
     import pandas as pd
@@ -248,6 +248,7 @@ def _edge_frames(
         str(i): (float(x), float(y))
         for i, x, y in zip(nodes["id"], nodes["lon"], nodes["lat"], strict=True)
     }
+    country_of = _link_country_rule(nodes)
     rows: list[dict[str, Any]] = []
     f = path / "links.csv"
     links = _read_csv(f)
@@ -266,7 +267,8 @@ def _edge_frames(
                 f, row, "mode", f"unknown mode {r['mode']!r}; valid in links.csv: road, rail"
             )
         line = [coords[r["from"]], *_parse_via(r.get("via", ""), f, row), coords[r["to"]]]
-        rows.append(_edge_record(r, f, row, shapely.LineString(line), speeds))
+        country = country_of(str(r["from"]), str(r["to"]))
+        rows.append(_edge_record(r, f, row, shapely.LineString(line), speeds, country))
     f = path / "sea_links.geojson"
     try:
         sea = gpd.read_file(f, engine="pyogrio")
@@ -299,12 +301,30 @@ def _edge_frames(
     return edges
 
 
+def _link_country_rule(nodes: pd.DataFrame) -> Callable[[str, str], str]:
+    """Return the rule naming the country a link lies in, for its speed rows.
+
+    A link between two nodes of one country lies in it; a link from a border crossing
+    lies in the country of its other end (the side of the border it runs on); a link
+    between two crossings, in the first one's country.
+    """
+    kind = dict(zip(nodes["id"].astype(str), nodes["kind"].astype(str), strict=True))
+    country = dict(zip(nodes["id"].astype(str), nodes["country"].astype(str), strict=True))
+
+    def rule(a: str, b: str) -> str:
+        inland = [n for n in (a, b) if kind.get(n) != "crossing"]
+        return country.get(inland[0] if inland else a, "")
+
+    return rule
+
+
 def _edge_record(
     r: dict[str, Any],
     f: Path,
     row: int,
     geometry: Any,
-    speeds: Mapping[tuple[str, str, str, str], _ground.Speed],
+    speeds: Mapping[_ground.SpeedKey, _ground.Speed],
+    country: str = "",
 ) -> dict[str, Any]:
     if not str(r.get("id", "")).strip():
         raise _fail(f, row, "id", "empty id")
@@ -319,7 +339,7 @@ def _edge_record(
     if road_class or terrain:
         if speed_text:
             raise _fail(f, row, "speed_kmh", "give class/terrain or speed_kmh, not both")
-        speed, factors = _class_speeds(road_class, terrain, str(r["mode"]), speeds, f, row)
+        speed, factors = _class_speeds(road_class, terrain, str(r["mode"]), speeds, f, row, country)
     elif speed_text:
         speed = _float(speed_text, f, row, "speed_kmh", positive=True)
     else:
@@ -339,16 +359,17 @@ def _class_speeds(
     road_class: str,
     terrain: str,
     mode: str,
-    speeds: Mapping[tuple[str, str, str, str], _ground.Speed],
+    speeds: Mapping[_ground.SpeedKey, _ground.Speed],
     f: Path,
     row: int,
+    country: str = "",
 ) -> tuple[float, dict[str, float]]:
     """Passenger speed and per-class hour factors of a link (:func:`_ground.speed_factors`)."""
     try:
-        return _ground.speed_factors(speeds, road_class, terrain, mode)
+        return _ground.speed_factors(speeds, road_class, terrain, mode, country)
     except KeyError as exc:
         traffic = exc.args[0]
-        known = sorted({f"{c}/{t}/{k}" for c, t, m, k in speeds if m == mode})
+        known = sorted({f"{c}/{t}/{k}" for c, t, m, k, _ in speeds if m == mode})
         msg = (
             f"no {traffic} speed for {(road_class, terrain, mode)} in speeds.csv (nor an "
             f"'all' row); known class/terrain/traffic: {', '.join(known)}"
@@ -574,7 +595,7 @@ def _read_ground(
     path: Path,
     nodes: gpd.GeoDataFrame,
     edges: gpd.GeoDataFrame,
-    speeds: Mapping[tuple[str, str, str, str], _ground.Speed] | None = None,
+    speeds: Mapping[_ground.SpeedKey, _ground.Speed] | None = None,
 ) -> _ground.GroundTables:
     return _ground.load_ground(
         path,
