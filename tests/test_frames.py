@@ -24,10 +24,10 @@ from corridor.scenario import load_scenario, make_scenario
 WGS84 = Geod(ellps="WGS84")
 LEG_COLUMNS = [
     "pair", "origin", "destination", "rank", "leg", "mode", "from", "to",
-    "km", "hours", "countries", "via", "conditional", "geometry",
+    "km", "hours", "rest_hours", "countries", "via", "conditional", "geometry",
 ]  # fmt: skip
 ROUTE_COLUMNS = [
-    "pair", "origin", "destination", "rank", "km", "hours", "modes",
+    "pair", "origin", "destination", "rank", "km", "hours", "transit_hours", "modes",
     "countries", "via", "conditional", "legs", "geometry",
 ]  # fmt: skip
 

@@ -7,15 +7,17 @@ Columns
 -------
 Legs (:func:`legs_frame`, one row per leg of every route):
     ``pair``, ``origin``, ``destination``, ``rank``, ``leg`` (index within the
-    route), ``mode``, ``from``, ``to``, ``km``, ``hours``, ``countries``,
-    ``via``, ``conditional`` and ``geometry``. List cells are ``;``-joined
+    route), ``mode``, ``from``, ``to``, ``km``, ``hours``, ``rest_hours`` (a truck's or
+    column's daily-rest stops, not in ``hours``), ``countries``, ``via``, ``conditional``
+    and ``geometry``. List cells are ``;``-joined
     strings so every file format can store them. A mode change at one place
     (a zero-length ``transfer``) is a Point; a leg without extent has a null
     geometry.
 Routes (:func:`routes_frame`, one row per route):
     ``pair``, ``origin``, ``destination``, ``rank``, ``km``, ``hours``,
-    ``modes``, ``countries``, ``via``, ``conditional``, ``legs`` (count) and a
-    MultiLineString of its legs.
+    ``transit_hours`` (elapsed: ``hours`` plus the daily-rest stops), ``modes``,
+    ``countries``, ``via``, ``conditional``, ``legs`` (count) and a MultiLineString of
+    its legs.
 Both are in EPSG:4326 (lon, lat).
 """
 
@@ -56,6 +58,7 @@ LEG_FRAME_COLUMNS = (
     "to",
     "km",
     "hours",
+    "rest_hours",
     "countries",
     "via",
     "conditional",
@@ -67,6 +70,7 @@ ROUTE_FRAME_COLUMNS = (
     "rank",
     "km",
     "hours",
+    "transit_hours",
     "modes",
     "countries",
     "via",
@@ -102,6 +106,7 @@ def leg_record(route: Route, index: int, leg: Leg, *, join: bool = True) -> dict
         "to": leg.dest,
         "km": float(leg.km),
         "hours": float(leg.hours),
+        "rest_hours": float(leg.rest_hours),
         "countries": listed(leg.countries),
         "via": listed(leg.via),
         "conditional": listed(leg.conditional),
@@ -176,6 +181,7 @@ def routes_frame(plan: Plan) -> gpd.GeoDataFrame:
             "rank": route.rank,
             "km": float(route.km),
             "hours": float(route.hours),
+            "transit_hours": float(route.transit_hours),
             "modes": ";".join(route.modes),
             "countries": ";".join(route.countries),
             "via": ";".join(route.via),

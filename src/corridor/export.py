@@ -170,6 +170,7 @@ def _route_properties(route: Route) -> dict[str, Any]:
         "rank": route.rank,
         "km": round(route.km, 1),
         "hours": round(route.hours, 2),
+        "transit_hours": round(route.transit_hours, 2),
         "modes": list(route.modes),
         "countries": list(route.countries),
         "via": list(route.via),
@@ -185,6 +186,7 @@ def _leg_properties(route: Route, index: int, leg: Leg) -> dict[str, Any]:
         **record,
         "km": round(record["km"], 3),
         "hours": round(record["hours"], 3),
+        "rest_hours": round(record["rest_hours"], 3),
     }
 
 
@@ -261,7 +263,12 @@ def legs_table(plan: Plan) -> list[dict[str, Any]]:
     """
     _check_plan(plan)
     return [
-        {**rec, "km": round(rec["km"], 3), "hours": round(rec["hours"], 3)}
+        {
+            **rec,
+            "km": round(rec["km"], 3),
+            "hours": round(rec["hours"], 3),
+            "rest_hours": round(rec["rest_hours"], 3),
+        }
         for route in plan.routes
         for i, leg in enumerate(route.legs)
         for rec in [leg_record(route, i, leg)]
