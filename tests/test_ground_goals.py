@@ -80,9 +80,9 @@ def test_the_rules_tell_the_rows_apart(check: ModuleType) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 13): 33 of 396 road links and 26 of 264 rail links are "
-    "geodesic without a trace (15 and 10 of them stubs under 5 km; 481 and 397 km in all; 14 road "
-    "and 5 rail port spurs among them); listed by scripts/check_network_data.py",
+    reason="measured 2026-12-02 (round 14): 29 of 399 road links and 23 of 269 rail links are "
+    "geodesic without a trace (13 and 8 of them stubs under 5 km; 443 and 429 km in all; 12 road "
+    "and 3 rail port spurs among them); listed by scripts/check_network_data.py",
 )
 def test_every_link_has_a_published_length_or_a_traced_alignment(check: ModuleType) -> None:
     assert check.untraced_links(_rows("links.csv")) == []
@@ -90,9 +90,9 @@ def test_every_link_has_a_published_length_or_a_traced_alignment(check: ModuleTy
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 13): 36 of 229 capacity rows are named assumptions "
-    "(21 Kazakh and Russian rail links on 28 Mt/year, 11 road posts on 400 trucks/day, 4 rail "
-    "posts); of the published ones, 42 are line-type capacities and 17 observed lower bounds",
+    reason="measured 2026-12-02 (round 14): 35 of 231 capacity rows are named assumptions "
+    "(21 Kazakh and Russian rail links on 28 Mt/year, 11 road posts on 400 trucks/day, 3 rail "
+    "posts); of the published ones, 44 are line-type capacities and 19 observed lower bounds",
 )
 def test_every_capacity_row_has_a_published_figure(check: ModuleType) -> None:
     assert check.assumed_capacities(_rows("capacities.csv")) == []
@@ -100,8 +100,9 @@ def test_every_capacity_row_has_a_published_figure(check: ModuleType) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 13): 2 statuses have no evidence newer than 2024-12: "
-    "x-oybek-fotehobod (2024-09) and x-tursunzoda-sariosiyo (road, 2022-04)",
+    reason="measured 2026-12-02 (round 14): 3 statuses have no evidence newer than 2024-12: "
+    "x-oybek-fotehobod (2024-09), x-tursunzoda-sariosiyo (road, 2022-04) and x-andarkhon-patar "
+    "(added in round 14, 2018-03)",
 )
 def test_every_status_has_evidence_from_the_last_two_years(check: ModuleType) -> None:
     nodes, links, history = (_rows(f) for f in ("nodes.csv", "links.csv", "status_history.csv"))

@@ -86,7 +86,7 @@ def test_road_km_median_within_4_percent(road: list[_validation.Comparison]) -> 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 13, 92 pairs, median 0.991): 4 of 92 pairs outside "
+    reason="measured 2026-12-02 (round 14, 92 pairs, median 0.994): 4 of 92 pairs outside "
     "0.88-1.12, each a figure for another route or a round one: Nalchik-Vladikavkaz 0.794 "
     "(published 147 km is the old road via Alagir; the R-217 via Beslan is traced at 116.7), "
     "Yerevan-Alaverdi 0.866 (route of the published 191 km not stated; the M3 and M6 km posts "
