@@ -37,6 +37,7 @@ import csv
 import math
 import re
 import statistics
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -183,9 +184,26 @@ def read_table(
         row without a source.
     """
     out = []
+    for r, fail in _checked_rows(path, _COLUMNS, node_ids):
+        values = [_positive(r, column, fail) for column in ("published_km", "published_hours")]
+        if values[0] is None and values[1] is None:
+            raise fail("published_km", "a row needs a published length or time")
+        out.append((r["from"], r["to"], r["kind"], values[0], values[1]))
+    return out
+
+
+def _checked_rows(
+    path: Path, columns: tuple[str, ...], node_ids: set[str]
+) -> Iterator[tuple[dict[str, str], Callable[[str, str], DataError]]]:
+    """Yield each row of a validation table with its error maker, after the common checks.
+
+    The header has ``columns``; ``from`` and ``to`` are known nodes, ``kind`` is one of
+    :data:`_KINDS` and ``source`` is not empty. ``fail(column, problem)`` names file, row
+    and column.
+    """
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
+        missing = [c for c in columns if c not in (reader.fieldnames or ())]
         if missing:
             msg = f"{path}: missing column(s) {missing}"
             raise DataError(msg)
@@ -202,23 +220,23 @@ def read_table(
                 raise fail("kind", f"unknown kind {r['kind']!r}; valid: {', '.join(_KINDS)}")
             if not r["source"].strip():
                 raise fail("source", "every row needs a source")
-            values: list[float | None] = []
-            for column in ("published_km", "published_hours"):
-                text = r[column].strip()
-                if not text:
-                    values.append(None)
-                    continue
-                try:
-                    x = float(text)
-                except ValueError:
-                    raise fail(column, f"{text!r} is not a number") from None
-                if not math.isfinite(x) or x <= 0:
-                    raise fail(column, f"must be a positive finite number, got {text!r}")
-                values.append(x)
-            if values[0] is None and values[1] is None:
-                raise fail("published_km", "a row needs a published length or time")
-            out.append((r["from"], r["to"], r["kind"], values[0], values[1]))
-    return out
+            yield r, fail
+
+
+def _positive(
+    r: dict[str, str], column: str, fail: Callable[[str, str], DataError]
+) -> float | None:
+    """Return a column's positive finite number, None when empty."""
+    text = r[column].strip()
+    if not text:
+        return None
+    try:
+        x = float(text)
+    except ValueError:
+        raise fail(column, f"{text!r} is not a number") from None
+    if not math.isfinite(x) or x <= 0:
+        raise fail(column, f"must be a positive finite number, got {text!r}")
+    return x
 
 
 def read_hours_traffic(path: Path) -> list[str]:
@@ -241,6 +259,27 @@ def read_hours_traffic(path: Path) -> list[str]:
                 raise DataError(msg)
             out.append(value)
     return out
+
+
+def _link_source_keys(net: TransitNetwork) -> dict[str, frozenset[str]]:
+    """Documents each link's ``source`` and ``notes`` cite (:func:`source_keys`), by link id."""
+    edges = net.edges
+    return {
+        eid: source_keys(f"{src} {notes}")
+        for eid, src, notes in zip(edges.index, edges["source"], edges["notes"], strict=True)
+    }
+
+
+def _shared_sources(
+    best: Route | None, cited: frozenset[str], link_keys: dict[str, frozenset[str]]
+) -> set[str]:
+    """Documents a row cites that a link of its route also cites (none without a route)."""
+    return {
+        key
+        for leg in (best.legs if best else ())
+        for eid in leg.edges
+        for key in cited & link_keys.get(eid, frozenset())
+    }
 
 
 def compare(
@@ -284,11 +323,7 @@ def compare(
     classes = read_hours_traffic(table_path)
     with table_path.open(encoding="utf-8", newline="") as fh:
         row_sources = [source_keys(r["source"]) for r in csv.DictReader(fh)]
-    edges = net.edges
-    link_keys = {
-        eid: source_keys(f"{src} {notes}")
-        for eid, src, notes in zip(edges.index, edges["source"], edges["notes"], strict=True)
-    }
+    link_keys = _link_source_keys(net)
     out = []
     for (o, d, kind, km, hours), own, cited in zip(table, classes, row_sources, strict=True):
         cls = traffic or own
@@ -302,12 +337,7 @@ def compare(
             date=date,
         )
         best = plan(scen, network=net, explain=False).pairs[0].best
-        shared = {
-            key
-            for leg in (best.legs if best else ())
-            for eid in leg.edges
-            for key in cited & link_keys.get(eid, frozenset())
-        }
+        shared = _shared_sources(best, cited, link_keys)
         out.append(
             Comparison(
                 o,
@@ -377,64 +407,34 @@ def read_freight_table(path: Path, node_ids: set[str]) -> list[FreightRow]:
     from corridor._ground import parse_day
 
     out = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in _FREIGHT_COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            msg = f"{path}: missing column(s) {missing}"
-            raise DataError(msg)
-        for i, r in enumerate(reader):
-            row = i + 2
-
-            def fail(column: str, problem: str, row: int = row) -> DataError:
-                return DataError(f"{path}: row {row}, column {column!r}: {problem}")
-
-            for column in ("from", "to"):
-                if r[column] not in node_ids:
-                    raise fail(column, f"unknown node {r[column]!r}")
-            modes = tuple(m.strip() for m in r["mode"].split(";") if m.strip())
-            bad = [m for m in modes if m not in FREIGHT_MODES]
-            if not modes or bad:
-                raise fail(
-                    "mode",
-                    f"unknown mode(s) {bad or r['mode']!r}; valid: {', '.join(FREIGHT_MODES)}, "
-                    "';'-separated",
-                )
-            through = tuple(t.strip() for t in r["through"].split(";") if t.strip())
-            for t in through:
-                if t not in node_ids:
-                    raise fail("through", f"unknown node {t!r}")
-            if r["kind"] not in _KINDS:
-                raise fail("kind", f"unknown kind {r['kind']!r}; valid: {', '.join(_KINDS)}")
-            if r["measure"] not in FREIGHT_MEASURES:
-                valid = ", ".join(FREIGHT_MEASURES)
-                raise fail("measure", f"unknown measure {r['measure']!r}; valid: {valid}")
-            if not r["source"].strip():
-                raise fail("source", "every row needs a source")
-            try:
-                parse_day(r["date"])
-            except ValueError as exc:
-                raise fail("date", f"{exc}; expected YYYY[-MM[-DD]]") from None
-            text = r["published_hours"].strip()
-            try:
-                hours = float(text)
-            except ValueError:
-                raise fail("published_hours", f"{text!r} is not a number") from None
-            if not math.isfinite(hours) or hours <= 0:
-                raise fail("published_hours", f"must be a positive finite number, got {text!r}")
-            out.append(
-                FreightRow(
-                    r["from"],
-                    r["to"],
-                    modes,
-                    hours,
-                    r["date"],
-                    through,
-                    r["kind"],
-                    r["source"],
-                    r["measure"],
-                )
+    for r, fail in _checked_rows(path, _FREIGHT_COLUMNS, node_ids):
+        modes = tuple(m.strip() for m in r["mode"].split(";") if m.strip())
+        bad = [m for m in modes if m not in FREIGHT_MODES]
+        if not modes or bad:
+            valid = ", ".join(FREIGHT_MODES)
+            raise fail(
+                "mode", f"unknown mode(s) {bad or r['mode']!r}; valid: {valid}, ';'-separated"
             )
+        through = tuple(t.strip() for t in r["through"].split(";") if t.strip())
+        for t in through:
+            if t not in node_ids:
+                raise fail("through", f"unknown node {t!r}")
+        if r["measure"] not in FREIGHT_MEASURES:
+            valid = ", ".join(FREIGHT_MEASURES)
+            raise fail("measure", f"unknown measure {r['measure']!r}; valid: {valid}")
+        try:
+            parse_day(r["date"])
+        except ValueError as exc:
+            raise fail("date", f"{exc}; expected YYYY[-MM[-DD]]") from None
+        hours = _positive(r, "published_hours", fail)
+        if hours is None:
+            raise fail("published_hours", "a row needs a published time")
+        out.append(
+            FreightRow(
+                r["from"], r["to"], modes, hours, r["date"], through, r["kind"], r["source"],
+                r["measure"],
+            )
+        )  # fmt: skip
     return out
 
 
@@ -470,11 +470,7 @@ def compare_freight(
     net = network if network is not None else load_network()
     table_path = path or settings.data_folder / "validation" / "freight_times.csv"
     rows = read_freight_table(table_path, set(net.node_ids))
-    edges = net.edges
-    link_keys = {
-        eid: source_keys(f"{src} {notes}")
-        for eid, src, notes in zip(edges.index, edges["source"], edges["notes"], strict=True)
-    }
+    link_keys = _link_source_keys(net)
     out = []
     for r in rows:
         scen = make_scenario(
@@ -487,13 +483,7 @@ def compare_freight(
             date=r.date,
         )
         best = plan(scen, network=net, explain=False).pairs[0].best
-        cited = source_keys(r.source)
-        shared = {
-            key
-            for leg in (best.legs if best else ())
-            for eid in leg.edges
-            for key in cited & link_keys.get(eid, frozenset())
-        }
+        shared = _shared_sources(best, source_keys(r.source), link_keys)
         out.append(
             Comparison(
                 r.origin,
