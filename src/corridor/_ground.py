@@ -286,7 +286,7 @@ class FrozenMap(Mapping[K, V]):
 class GroundTables:
     """Immutable ground tables of a network (see the module docstring)."""
 
-    #: keyed by ``(class, terrain, mode, traffic)``; see :func:`speed_for`
+    #: keyed by :data:`SpeedKey` ``(class, terrain, mode, traffic, country)``; see :func:`speed_for`
     speeds: Mapping[SpeedKey, Speed] = field(default_factory=FrozenMap)
     defaults: Mapping[str, Default] = field(default_factory=FrozenMap)
     dwell: tuple[Dwell, ...] = ()
