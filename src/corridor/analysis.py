@@ -432,7 +432,7 @@ def chokepoints(
         best = pair.best
         if best is None:
             continue
-        base_cost = best.km if scenario.objective == "km" else best.hours
+        base_cost = _detour_cost(scenario, best)
         elements: list[tuple[str, str]] = [
             (c, "country") for c in best.countries if c not in ctx.own and c != borders.INTL
         ]
@@ -443,7 +443,7 @@ def chokepoints(
             else:
                 probe = _context(net, scenario, o, d, banned_nodes=frozenset({element}))
             alt = _best_route(probe)
-            cost = (alt.km if scenario.objective == "km" else alt.hours) if alt else math.inf
+            cost = _detour_cost(scenario, alt) if alt else math.inf
             increase = 100.0 * (cost - base_cost) / base_cost if base_cost else 0.0
             if alt is None or increase > threshold_pct:
                 found.append(
@@ -453,6 +453,11 @@ def chokepoints(
                 )
     found.sort(key=lambda c: (not c.cuts_access, -c.cost_increase_pct))
     return found, pd.DataFrame(corridor_rows)
+
+
+def _detour_cost(scenario: Scenario, route: Route) -> float:
+    """Km with the ``km`` objective, else the elapsed hours to arrive (daily rest included)."""
+    return route.km if scenario.objective == "km" else route.transit_hours
 
 
 def _ground_graph(ctx: _Context) -> nx.Graph:

@@ -15,6 +15,7 @@ from corridor.network import EDGE_MODES, Place, TransitNetwork
 from corridor.routing._state import (
     _back_weights,
     _Context,
+    _dwell,
     _ground_masks,
     _weights,
     scenario_day,
@@ -51,14 +52,68 @@ def _ground_route(ctx: _Context) -> Route | None:
         return None
     usable, penalty, cond_bits = _ground_masks(ctx)
     weights = _weights(ctx, penalty)
-    path = _shortest(ctx, usable, weights, so[0], sd[0])
+    path = _shortest(ctx, usable, weights, _back_weights(ctx, weights), so[0], sd[0])
     if path is None:
         return None
+    route = _route_of(ctx, path, cond_bits, penalty, so[0] == sd[0])
+    day = _driving_day(ctx)
+    if route is None or day is None or route.transit_hours <= route.hours + 1e-9:
+        return route
+    # Trucks and columns stop for the night: the fastest path on the move is not always
+    # the first to arrive. A second search prices road hours at the long-haul rate and
+    # the faster of the two, by elapsed hours, is the route.
+    forward, back = _long_haul_weights(ctx, penalty, day)
+    other = _shortest(ctx, usable, forward, back, so[0], sd[0])
+    if other is None or other == path:
+        return route
+    alt = _route_of(ctx, other, cond_bits, penalty, so[0] == sd[0])
+    if alt is not None and alt.transit_hours < route.transit_hours - 1e-9:
+        return alt
+    return route
+
+
+def _route_of(
+    ctx: _Context, path: list[Step], cond_bits: np.ndarray, penalty: np.ndarray, same: bool
+) -> Route | None:
     legs = _legs_from_edges(ctx, path, cond_bits, penalty)
     # A ground route made only of transfers is no route.
-    if not any(leg.mode != "transfer" for leg in legs) and so[0] != sd[0]:
+    if not any(leg.mode != "transfer" for leg in legs) and not same:
         return None
     return Route(ctx.orig.label, ctx.dest.label, tuple(legs))
+
+
+def _driving_day(ctx: _Context) -> float | None:
+    """Hours a road vehicle of the scenario's traffic moves a day, when routing on hours."""
+    if ctx.scenario.objective != "hours":
+        return None
+    day = _ground.driving_day(ctx.net.ground, ctx.scenario.traffic)
+    if day is None or not 0 < day.value < 24:
+        return None
+    return float(day.value)
+
+
+def _long_haul_weights(
+    ctx: _Context, penalty: np.ndarray, per_day: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Elapsed-hour weights of a trip of many driving days, both directions of each edge.
+
+    On a long road leg every hour on the move costs ``24 / per_day`` hours of elapsed
+    time (the night's stop included), and a road wait at least as long as a night's
+    stop replaces one (:func:`corridor._ground.rest_hours`), so it costs only what it
+    exceeds the stop by. Rail, sea and ferry legs run round the clock and keep their
+    hours. These weights find the candidate a long haul prefers; the route is chosen
+    between candidates by their exact ``transit_hours``.
+    """
+    net, scen = ctx.net, ctx.scenario
+    road = net.edge_mode == EDGE_MODES.index("road")
+    off = 24.0 - per_day
+    moving = net.hours_array(scen.traffic) * np.where(road, 24.0 / per_day, 1.0)
+    out = []
+    for forward in (True, False):
+        dwell = _dwell(net, forward=forward, scenario=scen)
+        dwell = np.where(road & (dwell >= off), dwell - off, dwell)
+        out.append(np.asarray(moving + dwell + penalty, dtype=np.float64))
+    return out[0], out[1]
 
 
 #: Search layers: a consignment on the road, on the rails or on the water.
@@ -144,12 +199,18 @@ def _build_layered(net: TransitNetwork) -> _Layered:
 
 
 def _shortest(
-    ctx: _Context, usable: np.ndarray, weights: np.ndarray, src: int, dst: int
+    ctx: _Context,
+    usable: np.ndarray,
+    weights: np.ndarray,
+    back: np.ndarray,
+    src: int,
+    dst: int,
 ) -> list[Step] | None:
     """Cheapest path from node src to node dst, switching modes only at cities and ports.
 
     The search runs on a layered graph (road, rail, water copies of every node) so a
-    change of mode is a costed step, not a free hop.
+    change of mode is a costed step, not a free hop. ``weights`` price each edge
+    travelled u to v, ``back`` travelled v to u (the dwell of the side entered).
     """
     from scipy.sparse import csr_matrix
 
@@ -165,7 +226,6 @@ def _shortest(
     val = lay.switch_cost[ctx.scenario.objective][sel]
     edge_sel = lay.is_edge[sel]
     entry = sel[edge_sel]
-    back = _back_weights(ctx, weights)  # hours: the dwell of the crossing side travelled
     edge_w = np.where(lay.forward[entry], weights[lay.edge[entry]], back[lay.edge[entry]])
     val[edge_sel] = np.maximum(edge_w, 1e-9)
     group = lay.group[sel]

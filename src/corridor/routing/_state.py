@@ -151,10 +151,15 @@ def _ranked(route: Route, rank: int) -> Route:
 
 
 def _cost(ctx: _Context, route: Route) -> float:
+    """Return what the objective minimises; ``hours`` is the elapsed time to arrive.
+
+    For trucks and columns the elapsed time counts the drivers' daily rest
+    (``Route.transit_hours``); for passengers it equals the moving hours and waits.
+    """
     if ctx.scenario.objective == "km":
         return route.km
     if ctx.scenario.objective == "hours":
-        return route.hours
+        return route.transit_hours
     return (
         float(sum(1 for leg in route.legs if leg.mode in ("air", "sea", "ferry", "transfer")))
         + route.km * 1e-4
