@@ -125,3 +125,42 @@ def test_deploy_plans_ground_moves_with_the_rest_stops() -> None:
     driving_days = _moving_hours(route) / AETR_DAILY_DRIVING_H
     assert road.lead_days >= driving_days
     assert any("daily rest stops" in a for a in d.assumptions)
+
+
+def test_trucks_take_the_route_that_arrives_first_not_the_one_that_moves_least() -> None:
+    """Upper Lars' truck queue (46 h) is longer than the detour round by Azerbaijan drives.
+
+    The detour has fewer hours on the move and at borders, but its many driving days add
+    nights of rest (AETR); over Upper Lars the queue is one long stop. A logistician asks
+    which load arrives first, so the freight route is the one with fewer elapsed hours.
+    """
+
+    def best(closed: list[str]) -> routing.Route:
+        scen = make_scenario(
+            origins=["vladikavkaz"], destinations=["yerevan"], modes=["road"], k=1,
+            traffic="freight", closed_nodes=closed,
+        )  # fmt: skip
+        route = routing.plan(scen, explain=False).pairs[0].best
+        assert route is not None
+        return route
+
+    lars, detour = best([]), best(["x-upper-lars"])
+    assert "x-upper-lars" in lars.via and "x-upper-lars" not in detour.via
+    assert detour.hours < lars.hours  # the detour moves and waits less...
+    assert lars.transit_hours < detour.transit_hours  # ...but arrives later
+    # the detour's extra days are AETR rest: at most nine hours of driving a day
+    moving = _moving_hours(detour)
+    nights = math.ceil(moving / AETR_DAILY_DRIVING_H) - 1
+    assert detour.transit_hours - detour.hours <= nights * (24 - AETR_DAILY_DRIVING_H) + 1e-6
+    assert detour.transit_hours > detour.hours
+
+
+def test_passenger_routes_still_minimise_moving_hours() -> None:
+    """Cars have no rest rule: their best route is the one of fewest hours on the move."""
+    scen = make_scenario(
+        origins=["vladikavkaz"], destinations=["yerevan"], modes=["road"], k=3,
+        traffic="passenger",
+    )  # fmt: skip
+    routes = routing.plan(scen, explain=False).pairs[0].routes
+    assert all(r.transit_hours == r.hours for r in routes)
+    assert [r.hours for r in routes] == sorted(r.hours for r in routes)
