@@ -295,3 +295,21 @@ def test_alternatives_are_not_near_copies_of_each_other() -> None:
     routes = routing.plan(scen).pairs[0].routes
     for a, b in itertools.combinations(routes, 2):
         assert a.via != b.via or abs(a.km - b.km) > 0.01 * min(a.km, b.km)
+
+
+def test_a_ban_dodged_by_the_next_port_still_finds_a_different_route() -> None:
+    """Banning one Caspian port only moves the load to the next one on the same sea.
+
+    Such a twin (same transit states and crossings) is no alternative; the search bans its
+    port too and reaches a route that is genuinely different, here one round the Caspian.
+    """
+    scen = make_scenario(
+        origins=["vladikavkaz"], destinations=["yerevan"], k=2, traffic="freight",
+        stances={"GEO": "hostile", "AZE": "hostile", "TUR": "hostile"},
+    )  # fmt: skip
+    routes = routing.plan(scen, explain=False).pairs[0].routes
+    assert len(routes) == 2
+    best, other = routes
+    assert any(v.startswith("port-") for v in best.via)  # across the Caspian
+    assert best.signature != other.signature
+    assert set(other.countries) - set(best.countries)  # other transit states

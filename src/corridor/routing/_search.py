@@ -27,40 +27,50 @@ def _best_route(ctx: _Context, *, any_route: bool = False) -> Route | None:
 
 
 def _alternatives(ctx: _Context, best: Route, n: int) -> list[Route]:
-    """Genuinely different routes: ban a crossing, port or transit state of earlier routes."""
+    """Genuinely different routes: ban a crossing, port or transit state of earlier routes.
+
+    A ban that only moves the route to an equivalent one (same transit states and
+    crossings, e.g. the next port on the same sea) is kept, and the equivalent route's
+    own elements are banned on top of it, so a ban cannot be dodged by a twin.
+    """
     found: dict[Any, Route] = {best.signature: best}
-    frontier = [best]
+    frontier: list[tuple[Route, frozenset[str]]] = [(best, frozenset())]
     tried: set[frozenset[str]] = set()
     while frontier and len(found) < n + 1:
-        route = frontier.pop(0)
+        route, held = frontier.pop(0)
         bans: list[tuple[str, ...]] = [
             (v,) for v in route.via if v not in (ctx.orig.node, ctx.dest.node)
         ]
         bans += [(c,) for c in route.countries if c not in ctx.own and c != borders.INTL]
         for ban in bans:
-            key = frozenset(ban)
-            if key in tried:
+            key = held | frozenset(ban)
+            if key in tried or key == held:
                 continue
             tried.add(key)
-            nodes = frozenset(b for b in ban if b in ctx.net.node_index)
-            states = frozenset(b for b in ban if b not in ctx.net.node_index)
+            nodes = frozenset(b for b in key if b in ctx.net.node_index)
+            states = frozenset(b for b in key if b not in ctx.net.node_index)
             alt_ctx = _Context(
                 ctx.net, ctx.scenario, ctx.orig, ctx.dest, ctx.own,
                 banned_nodes=ctx.banned_nodes | nodes, extra_hostile=ctx.extra_hostile | states,
                 universe=ctx.universe,
             )  # fmt: skip
             alt = _best_route(alt_ctx)
-            if (
-                alt is not None
-                and alt.signature not in found
-                and not _near_copy(alt, found.values())
-            ):
+            if alt is None:
+                continue
+            if alt.signature in found:
+                if len(key) < _MAX_HELD_BANS:
+                    frontier.append((alt, key))
+            elif not _near_copy(alt, found.values()):
                 found[alt.signature] = alt
-                frontier.append(alt)
+                frontier.append((alt, held))
             if len(found) >= 3 * (n + 1):
                 break
     others = sorted((r for r in found.values() if r is not best), key=lambda r: _cost(ctx, r))
     return others[:n]
+
+
+#: Most elements banned together while chasing a genuinely different route.
+_MAX_HELD_BANS = 3
 
 
 def _near_copy(route: Route, others: Iterable[Route]) -> bool:
