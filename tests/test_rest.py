@@ -2,8 +2,9 @@
 
 A truck driver may drive nine hours a day (AETR, ``driving_h_per_day_freight`` of
 ``ground_defaults.csv``); a motor column covers its daily march of 400 km at a march speed of
-30 km/h (``driving_h_per_day_military``). ``Route.hours`` stays what routing minimises
-(moving hours and waits); ``Route.transit_hours`` adds the stops, and ``deploy`` plans with it.
+30 km/h (``driving_h_per_day_military``). ``Route.hours`` counts moving hours and waits;
+``Route.transit_hours`` adds the stops: the ``hours`` objective minimises it, and ``deploy``
+plans with it.
 The checks compare with those published rules, not with the code's own arithmetic: no more
 than nine hours of driving in any started day, no more than a daily march a day.
 """

@@ -110,7 +110,8 @@ class Scenario:
     range_km, min_runway_m
         Aircraft range (None: unlimited) and the shortest runway for a stop.
     objective
-        ``"hours"`` (default), ``"km"`` or ``"transfers"``.
+        ``"hours"`` (default: the elapsed time to arrive, drivers' daily rest included
+        for freight and military, ``Route.transit_hours``), ``"km"`` or ``"transfers"``.
     conditional_delay_h
         Delay added for each conditional state a route passes.
     k

@@ -105,7 +105,7 @@ class Route:
 
     @property
     def hours(self) -> float:
-        """Total time: moving hours, waits and conditional delays (what routing minimises)."""
+        """Total time: moving hours, waits and conditional delays (no daily rest)."""
         return float(sum(leg.hours for leg in self.legs))
 
     @property
@@ -114,7 +114,8 @@ class Route:
 
         Equal to :attr:`hours` for passenger traffic; for freight (a truck driver's nine
         hours a day, AETR) and military traffic (a column's daily march) the stops of
-        :func:`corridor._ground.rest_hours` are added, so this is when a load arrives.
+        :func:`corridor._ground.rest_hours` are added, so this is when a load arrives,
+        and what the ``hours`` objective minimises.
         """
         return float(sum(leg.transit_hours for leg in self.legs))
 
