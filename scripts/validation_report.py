@@ -56,6 +56,8 @@ def freight_report() -> None:
 
 def main(mode: str = "road") -> None:
     """Print the comparison for one mode."""
+    if mode not in ("road", "rail", "freight"):
+        sys.exit(f"validation_report.py: unknown table {mode!r}; valid: road, rail, freight")
     if mode == "freight":
         freight_report()
         return
