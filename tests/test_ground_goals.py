@@ -90,9 +90,9 @@ def test_every_link_has_a_published_length_or_a_traced_alignment(check: ModuleTy
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 14): 35 of 231 capacity rows are named assumptions "
-    "(21 Kazakh and Russian rail links on 28 Mt/year, 11 road posts on 400 trucks/day, 3 rail "
-    "posts); of the published ones, 44 are line-type capacities and 19 observed lower bounds",
+    reason="measured 2026-12-02 (round 15): 34 of 231 capacity rows are named assumptions "
+    "(21 Kazakh and Russian rail links on 28 Mt/year, 11 road posts on 400 trucks/day, 2 rail "
+    "posts); of the published ones, 45 are line-type capacities and 19 observed lower bounds",
 )
 def test_every_capacity_row_has_a_published_figure(check: ModuleType) -> None:
     assert check.assumed_capacities(_rows("capacities.csv")) == []
@@ -100,9 +100,9 @@ def test_every_capacity_row_has_a_published_figure(check: ModuleType) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-02 (round 14): 3 statuses have no evidence newer than 2024-12: "
+    reason="measured 2026-12-02 (round 15): 3 statuses have no evidence newer than 2024-12: "
     "x-oybek-fotehobod (2024-09), x-tursunzoda-sariosiyo (road, 2022-04) and x-andarkhon-patar "
-    "(added in round 14, 2018-03)",
+    "(2022-02, a bus route met at the post); searched again in round 15, h-stat17",
 )
 def test_every_status_has_evidence_from_the_last_two_years(check: ModuleType) -> None:
     nodes, links, history = (_rows(f) for f in ("nodes.csv", "links.csv", "status_history.csv"))
