@@ -268,13 +268,66 @@ FERRIES: list[dict[str, Any]] = [
         "id": "f-turkmenbashi-alat",
         "from": "port-turkmenbashi",
         "to": "port-alat",
-        "hours": None,
-        "source": "newscentralasia.net/2023/06/19 (Jan-May 2023: 213 vessels from Baku, 214 "
-        "back; Turkmen Ro-Pax Berkarar and Bagtyyar and Azerbaijani rail ferries); korabel.ru "
-        "(ASCO Alat-Turkmenbashi passengers, Q1 2025); report.az 2015-01-15 (Berkarar: "
-        "Turkmenbashi-Baku 9-10 h)",
-        "notes": "about 10 arrivals a week from Baku in Jan-May 2023 (213 in 5 months); default "
-        "ferry speed (the 9-10 h Ro-Pax time is for the faster Turkmen ships)",
+        "hours": 12.0,
+        "source": (
+            "newscentralasia.net/2023/06/19 (Jan-May 2023: 213 vessels from Baku, 214 back; "
+            "Turkmen Ro-Pax Berkarar and Bagtyyar and Azerbaijani rail ferries); korabel.ru "
+            "(ASCO Alat-Turkmenbashi passengers, Q1 2025); report.az 2015-01-15 (Berkarar: "
+            "Turkmenbashi-Baku 9-10 h); ru.wikipedia 'Паромная переправа Баку — Туркменбашы' "
+            "(https://ru.wikipedia-on-ipfs.org/wiki/%D0%9F%D0%B0%D1%80%D0%BE%D0%BC%D0%BD%D0%B0%D1"
+            "%8F_%D0%BF%D0%B5%D1%80%D0%B5%D0%BF%D1%80%D0%B0%D0%B2%D0%B0_%D0%91%D0%B0%D0%BA%D1%83_"
+            "%E2%80%94_%D0%A2%D1%83%D1%80%D0%BA%D0%BC%D0%B5%D0%BD%D0%B1%D0%B0%D1%88%D1%8B: "
+            "crossing ~12 h depending on the weather, ~306 km; from 6 Oct 2014 all ferries sail "
+            "from the new terminal at Alat)"
+        ),
+        "notes": (
+            "about 10 arrivals a week from Baku in Jan-May 2023 (213 in 5 months); speed from "
+            "the sourced ~12 h crossing (ru.wikipedia; the Turkmen Ro-Pax Berkarar and Bagtyyar "
+            "take 9-10 h, report.az 2015, so 12 h is the line's ordinary ferry, rail ferries "
+            "included); the lane polyline (397.7 km) is longer than the published ~306 km, so "
+            "the speed is the polyline over the published hours; was the default ferry speed 20 "
+            "km/h (19.9 h); from Alat since 6 Oct 2014 (status_history.csv)"
+        ),
+    },
+    {
+        "id": "f-baku-turkmenbashi",
+        "from": "port-baku",
+        "to": "port-turkmenbashi",
+        "hours": 12.0,
+        "source": (
+            "ru.wikipedia 'Паромная переправа Баку — Туркменбашы' "
+            "(https://ru.wikipedia-on-ipfs.org/wiki/%D0%9F%D0%B0%D1%80%D0%BE%D0%BC%D0%BD%D0%B0%D1"
+            "%8F_%D0%BF%D0%B5%D1%80%D0%B5%D0%BF%D1%80%D0%B0%D0%B2%D0%B0_%D0%91%D0%B0%D0%BA%D1%83_"
+            "%E2%80%94_%D0%A2%D1%83%D1%80%D0%BA%D0%BC%D0%B5%D0%BD%D0%B1%D0%B0%D1%88%D1%8B: "
+            "crossing ~12 h depending on the weather, ~306 km; from 6 Oct 2014 all ferries sail "
+            "from the new terminal at Alat)"
+        ),
+        "notes": (
+            "the Baku - Turkmenbashi rail/road ferry from the old port in the city centre "
+            "(Baku-Parom), before the line moved to Alat on 6 Oct 2014 (status_history.csv: "
+            "closed from that day); speed from the sourced ~12 h crossing over the lane polyline "
+            "(340.7 km against the published ~306 km)"
+        ),
+    },
+    {
+        "id": "f-baku-aktau",
+        "from": "port-baku",
+        "to": "port-aktau",
+        "hours": 20.0,
+        "source": (
+            "https://ukr.waykun.com/articles/kaspijske-more-na-korabli-porom-baku-azerbajdzhan.ht"
+            "ml (traveller report: the Baku - Aktau ferry crossing takes 'less than 20 hours if "
+            "the weather is good', boats almost daily in August, waits for the sailing not "
+            "included); ru.wikipedia 'Паромная переправа Баку — Туркменбашы' (from 6 Oct 2014 "
+            "all ferries sail from Alat)"
+        ),
+        "notes": (
+            "the Baku - Aktau rail/road ferry from the old port in the city centre, before the "
+            "ferries moved to Alat on 6 Oct 2014 (status_history.csv: closed from that day); 20 "
+            "h is a traveller's upper figure for good weather (weak source, the only one found "
+            "that is not a validation trip); the report is undated and says the ferry leaves "
+            "Baku (read as the old port, before Oct 2014)"
+        ),
     },
     {
         "id": "f-kavkaz-poti",
