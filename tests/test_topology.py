@@ -269,6 +269,10 @@ RAIL_GAPS: dict[str, str] = {
     "Khavast - Samarkand - Termez - Sariosiyo); 'there is no direct connection between the "
     "northern and southern networks' (en.wikipedia List of railway stations in Tajikistan)",
     "konibodom": "TJK: on the northern network with Khujand (see khujand)",
+    # h-mersin18 (round 16): the Yenice - Mersin line and the port spur
+    "mersin": "TUR: the Yenice - Mersin line is closed to traffic for its rebuilding since "
+    "2024-04-22 (rl-yenice-mersin, rl-port-mersin-mersin closed; reopening planned end 2026 / "
+    "2027)",
 }
 #: Exclaves of the rail network (each must be internally joined by rail).
 RAIL_EXCLAVES = {"AZE": frozenset({"nakhchivan", "julfa-az", "sadarak"})}
