@@ -803,7 +803,7 @@ def report_coverage(
     episodes = _optional_rows(network / "dwell_episodes.csv")
     lines.append(
         f"dated dwell episodes (queues that replace the standing dwell on their dates): "
-        f"{len(episodes)} at {len({r['node'] for r in episodes})} crossings "
+        f"{len(episodes)} at {len({r['node'] for r in episodes})} crossings and ports "
         f"{sorted({r['node'] for r in episodes})[:8]}"
     )
     lines.append(

@@ -225,8 +225,9 @@ def _episodes(folder: Path, rows: str) -> list[_ground.DwellEpisode]:
 @pytest.mark.parametrize(
     ("row", "column", "problem"),
     [
-        ("y,both,road,freight,2020,,5,s,", "node", "unknown crossing 'y'"),
-        ("port-p,both,road,freight,2020,,5,s,", "node", "unknown crossing 'port-p'"),
+        ("y,both,road,freight,2020,,5,s,", "node", "unknown crossing or port 'y'"),
+        ("port-p,both,road,freight,2020,,5,s,", "mode", "road"),
+        ("port-p,KAZ>KAZ,port,freight,2020,,5,s,", "direction", "valid: both"),
         ("x,RUS>KAZ,road,freight,2020,,5,s,", "direction", "valid: RUS>GEO, GEO>RUS or both"),
         ("x,both,ferry,freight,2020,,5,s,", "mode", "ferry"),
         ("x,both,road,cargo,2020,,5,s,", "traffic", "cargo"),
@@ -298,6 +299,46 @@ def test_episode_replaces_the_standing_dwell_only_inside_its_span(tmp_path: Path
     assert fwd(dt.date(2024, 5, 31))[2] == 1.5
 
 
+def test_port_episode_replaces_the_ferry_wait_and_the_port_call_on_its_dates(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    ship = ("port-p", "q", "sea")  # a ship leaving port-p: the port call
+    g = _tables(tmp_path, "port-p,both,port,freight,20,assumption,,,\n")
+    g = _ground.GroundTables(
+        dwell=g.dwell,
+        defaults=g.defaults,
+        episodes=tuple(
+            _episodes(
+                tmp_path,
+                "port-p,both,ferry,freight,2023-01,2023-01,96,s,\n"
+                "port-p,both,port,all,2023-03,2023-04,240,s,\n",
+            )
+        ),
+    )
+    edges = [*EDGES, ship]
+
+    def waits(day: dt.date | None, traffic: str = "freight") -> tuple[float, float]:
+        f, b = _ground.edge_dwell(g, edges, INFO, traffic=traffic)
+        base = (np.asarray(f, dtype=np.float64), np.asarray(b, dtype=np.float64))
+        out = _ground.dated_edge_dwell(g, base, edges, INFO, traffic=traffic, day=day)
+        return float(out[0][3]), float(out[0][4])  # the ferry and the ship leaving port-p
+
+    # standing: no ferry row, so the ferry takes the port call (20 h), as does the ship
+    assert waits(dt.date(2022, 12, 31)) == (20.0, 20.0)
+    assert waits(dt.date(2023, 1, 15)) == (96.0, 20.0)  # a ferry queue: ferries only
+    assert waits(dt.date(2023, 3, 15)) == (240.0, 240.0)  # port congestion: every call
+    assert waits(dt.date(2023, 3, 15), "passenger") == (240.0, 240.0)  # an ``all`` episode
+    assert waits(dt.date(2023, 5, 1)) == (20.0, 20.0)
+    assert waits(None) == (20.0, 20.0)  # no episode still running
+    wait = _ground.edge_wait(g, ship, INFO, episodes=g.episodes_on(dt.date(2023, 3, 15)))
+    assert wait is not None
+    assert (wait.basis, wait.detail) == ("episode", "2023-03-01..2023-04-30")
+
+
 def test_route_hours_on_a_date_take_the_episode_in_force(
     dwell_net: network.TransitNetwork,
 ) -> None:
@@ -336,9 +377,14 @@ def test_shipped_episodes_are_sourced_dated_queues_longer_than_the_standing_dwel
             net.node_ids, net.cols.node_country, net.cols.node_country_b, strict=True
         )
     }
+    kinds = dict(zip(net.node_ids, net.cols.node_kind, strict=True))
     for e in net.ground.episodes:
         assert e.source.startswith("http")
         a, b = pairs[e.node]
+        if kinds[e.node] == "port":  # longer than its standing call or ferry wait
+            port_row = net.ground.dwell_for(e.node, "", "", e.mode, e.traffic)
+            assert port_row is not None and e.hours > port_row.hours, e
+            continue
         directions = [(e.origin, e.target)] if e.origin else [(a, b), (b, a)]
         for origin, target in directions:
             assert origin is not None and target is not None

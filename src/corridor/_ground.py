@@ -23,8 +23,10 @@ Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assum
   or ``all``; see :func:`dwell_row` for the look-up order): the standing, typical dwell.
 * ``dwell_episodes.csv`` -- ``node,direction,mode,traffic,from_date,to_date,dwell_hours,``
   ``source,notes``: dated queues (a closure-era jam, a new border system's first weeks,
-  an exodus). A scenario whose ``date`` falls in an episode's span passes that crossing
-  in the episode's hours instead of the standing ones (:func:`dated_edge_dwell`); a
+  an exodus) at a crossing (mode ``road`` or ``rail``) or a port (mode ``port`` for a
+  ship's call or ``ferry`` for the wait for a sailing, direction ``both``). A scenario
+  whose ``date`` falls in an episode's span passes that crossing or port in the
+  episode's hours instead of the standing ones (:func:`dated_edge_dwell`); a
   scenario without a date takes the episodes still running (no ``to_date``), as
   statuses do.
 * ``capacities.csv`` -- ``element,element_type,capacity,unit,traffic,date,source,notes,mode``
@@ -188,7 +190,7 @@ class Dwell:
 
 @dataclass(frozen=True)
 class DwellEpisode:
-    """A dated queue at a crossing: hours that replace the standing dwell over a date span."""
+    """A dated queue at a crossing or port: hours that replace the standing dwell over a span."""
 
     node: str
     origin: str | None  # None: both directions
@@ -688,17 +690,25 @@ def _direction(
     return origin, target
 
 
+#: Modes of a port's dwell episodes: a ship's call, the wait for a ferry sailing.
+_PORT_EPISODE_MODES = ("port", "ferry")
+
+
 def _read_episodes(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[DwellEpisode]:
     out: list[DwellEpisode] = []
     columns = ("node", "direction", "mode", "traffic", "from_date", "to_date", "dwell_hours")
     for row, r in _rows(path, (*columns, "source")):
         node = r["node"]
-        if node not in node_pairs or node_pairs[node][0] == node_pairs[node][1]:
-            problem = f"unknown crossing {node!r} (episodes are for border crossings)"
+        if node not in node_pairs:
+            problem = f"unknown crossing or port {node!r} (episodes are for crossings and ports)"
             raise _fail(path, row, "node", problem)
-        mode = _choice(r, "mode", ("road", "rail"), path, row)
+        port = node_pairs[node][0] == node_pairs[node][1]
+        mode = _choice(r, "mode", _PORT_EPISODE_MODES if port else ("road", "rail"), path, row)
         traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
         _sourced(r, path, row)
+        if port and r["direction"] != "both":
+            problem = f"{r['direction']!r} for port {node}; valid: both (a port has no direction)"
+            raise _fail(path, row, "direction", problem)
         origin, target = _direction(r, node, node_pairs[node], path, row)
         start = _date(r, "from_date", path, row)
         end = _date(r, "to_date", path, row, end=True) if r["to_date"] else None
@@ -1033,10 +1043,23 @@ def _crossing_wait(
     return _default_wait(tables, x, default_dwell_name(mode, origin, target, traffic))
 
 
-def _port_wait(tables: GroundTables, port: str, mode: str, traffic: str = "freight") -> Wait:
+def _port_wait(
+    tables: GroundTables,
+    port: str,
+    mode: str,
+    traffic: str = "freight",
+    episodes: tuple[DwellEpisode, ...] = (),
+) -> Wait:
     # ships and ferries wait for their cargo: without a row of its own, every class takes
-    # the port's freight rows (a stated assumption, GROUND_FACTS_PROVENANCE.md)
+    # the port's freight rows (a stated assumption, GROUND_FACTS_PROVENANCE.md); per mode
+    # (the edge's own, then the port call) a dated queue in force wins over the standing row
     for m in (mode, "port"):
+        queue = dwell_row(episodes, port, "", "", m, traffic) or dwell_row(
+            episodes, port, "", "", m
+        )
+        if queue is not None:
+            span = f"{queue.start.isoformat()}..{queue.end.isoformat() if queue.end else 'open'}"
+            return Wait(port, queue.hours, "episode", span, queue.source)
         row = tables.dwell_for(port, "", "", m, traffic) or tables.dwell_for(port, "", "", m)
         if row is not None:
             return Wait(port, row.hours, row.basis, row.date, row.source)
@@ -1121,7 +1144,7 @@ def edge_wait(
     a, b, mode = edge
     kind = nodes[a].kind
     if mode in _WATER and kind == "port":
-        return _port_wait(tables, a, mode, traffic)
+        return _port_wait(tables, a, mode, traffic, episodes)
     if mode in ("road", "rail") and kind == "crossing":
         return _crossing_wait(tables, a, b, mode, nodes, traffic, episodes)
     return None
@@ -1159,7 +1182,7 @@ def edge_dwell(
         ``freight`` (default), ``passenger`` or ``military``.
     episodes
         Dated queues in force (:meth:`GroundTables.episodes_on`); a matching one replaces
-        the crossing's standing dwell. Default none: the standing dwell.
+        the crossing's or port's standing dwell. Default none: the standing dwell.
 
     Returns
     -------
@@ -1215,7 +1238,7 @@ def dated_edge_dwell(
     -------
     forward, backward : ndarray
         ``base`` itself when no episode applies, else copies with the hours of every
-        edge leaving an episode's crossing recomputed.
+        edge leaving an episode's crossing or port recomputed.
     """
     active = tables.episodes_on(day)
     if not active:
