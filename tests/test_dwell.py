@@ -26,7 +26,13 @@ from corridor._resources import package_data_folder
 from corridor.scenario import make_scenario
 
 HEAD = "node,direction,mode,traffic,dwell_hours,basis,date,source,notes\n"
-PAIRS = {"x": ("RUS", "GEO"), "e": ("KAZ", "KGZ"), "port-p": ("KAZ", "KAZ")}
+PAIRS = {
+    "x": ("RUS", "GEO"),
+    "e": ("KAZ", "KGZ"),
+    "port-p": ("KAZ", "KAZ"),
+    "q": ("AZE", "AZE"),
+    "r": ("TKM", "TKM"),
+}
 
 
 def _default(name: str, value: float) -> _ground.Default:
@@ -227,7 +233,8 @@ def _episodes(folder: Path, rows: str) -> list[_ground.DwellEpisode]:
     [
         ("y,both,road,freight,2020,,5,s,", "node", "unknown crossing or port 'y'"),
         ("port-p,both,road,freight,2020,,5,s,", "mode", "road"),
-        ("port-p,KAZ>KAZ,port,freight,2020,,5,s,", "direction", "valid: both"),
+        ("port-p,KAZ>KAZ,port,freight,2020,,5,s,", "direction", "valid: both or port-p>PORT"),
+        ("port-p,port-p>x,ferry,freight,2020,,5,s,", "direction", "valid: both or port-p>PORT"),
         ("x,RUS>KAZ,road,freight,2020,,5,s,", "direction", "valid: RUS>GEO, GEO>RUS or both"),
         ("x,both,ferry,freight,2020,,5,s,", "mode", "ferry"),
         ("x,both,road,cargo,2020,,5,s,", "traffic", "cargo"),
@@ -337,6 +344,36 @@ def test_port_episode_replaces_the_ferry_wait_and_the_port_call_on_its_dates(
     wait = _ground.edge_wait(g, ship, INFO, episodes=g.episodes_on(dt.date(2023, 3, 15)))
     assert wait is not None
     assert (wait.basis, wait.detail) == ("episode", "2023-03-01..2023-04-30")
+
+
+def test_a_queue_for_one_ferry_line_leaves_the_port_s_other_lines_alone(tmp_path: Path) -> None:
+    import datetime as dt
+
+    to_q, to_r = ("port-p", "q", "ferry"), ("port-p", "r", "ferry")
+    info = {**INFO, "r": _ground.NodeInfo("port", "TKM", "")}
+    g = _tables(tmp_path, "port-p,both,ferry,freight,8,assumption,,,\n")
+    rows = (
+        "port-p,port-p>r,ferry,freight,2020-01,2020-01,480,s,\n"
+        "port-p,port-p>q,ferry,freight,2020-01-10,2020-01-19,50,s,\n"  # another line may overlap
+        "port-p,both,ferry,freight,2020-01-20,2020-01-31,30,s,\n"
+    )
+    g = _ground.GroundTables(
+        dwell=g.dwell, defaults=g.defaults, episodes=tuple(_episodes(tmp_path, rows))
+    )
+
+    def hours(edge: tuple[str, str, str], day: dt.date) -> float:
+        wait = _ground.edge_wait(g, edge, info, episodes=g.episodes_on(day))
+        assert wait is not None
+        return wait.hours
+
+    assert (hours(to_r, dt.date(2020, 1, 5)), hours(to_q, dt.date(2020, 1, 5))) == (480.0, 8.0)
+    assert (hours(to_r, dt.date(2020, 1, 15)), hours(to_q, dt.date(2020, 1, 15))) == (480.0, 50.0)
+    # the line's own queue wins over a port-wide one; other lines take the port-wide one
+    assert hours(to_r, dt.date(2020, 1, 25)) == 480.0
+    assert hours(to_q, dt.date(2020, 1, 25)) == 30.0
+    assert hours(to_r, dt.date(2020, 2, 5)) == 8.0
+    with pytest.raises(corridor.DataError, match="overlaps"):
+        _episodes(tmp_path, rows + "port-p,port-p>r,ferry,freight,2020-01-31,2020-03,9,s,\n")
 
 
 def test_route_hours_on_a_date_take_the_episode_in_force(

@@ -24,7 +24,8 @@ Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assum
 * ``dwell_episodes.csv`` -- ``node,direction,mode,traffic,from_date,to_date,dwell_hours,``
   ``source,notes``: dated queues (a closure-era jam, a new border system's first weeks,
   an exodus) at a crossing (mode ``road`` or ``rail``) or a port (mode ``port`` for a
-  ship's call or ``ferry`` for the wait for a sailing, direction ``both``). A scenario
+  ship's call or ``ferry`` for the wait for a sailing; direction ``both``, or
+  ``PORT>OTHER`` for a queue for the sailings to one port only). A scenario
   whose ``date`` falls in an episode's span passes that crossing or port in the
   episode's hours instead of the standing ones (:func:`dated_edge_dwell`); a
   scenario without a date takes the episodes still running (no ``to_date``), as
@@ -193,8 +194,8 @@ class DwellEpisode:
     """A dated queue at a crossing or port: hours that replace the standing dwell over a span."""
 
     node: str
-    origin: str | None  # None: both directions
-    target: str | None
+    origin: str | None  # None: both directions (a port: the port itself for a one-line queue)
+    target: str | None  # a port: the next port of that line
     mode: str
     hours: float
     start: dt.date
@@ -694,6 +695,24 @@ def _direction(
 _PORT_EPISODE_MODES = ("port", "ferry")
 
 
+def _port_line(
+    r: dict[str, str], node: str, node_pairs: Mapping[str, tuple[str, str]], path: Path, row: int
+) -> tuple[str | None, str | None]:
+    """Return ``(origin, target)`` of a port episode's ``direction`` cell.
+
+    ``both``: every sailing from the port, ``(None, None)``; ``PORT>OTHER``: only the
+    sailings to the port ``OTHER`` (a queue for one line), ``(PORT, OTHER)``.
+    """
+    if r["direction"] == "both":
+        return None, None
+    here, sep, there = r["direction"].partition(">")
+    other = node_pairs.get(there)
+    if sep != ">" or here != node or there == node or other is None or other[0] != other[1]:
+        problem = f"{r['direction']!r} for port {node}; valid: both or {node}>PORT (a port id)"
+        raise _fail(path, row, "direction", problem)
+    return here, there
+
+
 def _read_episodes(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> list[DwellEpisode]:
     out: list[DwellEpisode] = []
     columns = ("node", "direction", "mode", "traffic", "from_date", "to_date", "dwell_hours")
@@ -706,10 +725,10 @@ def _read_episodes(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> lis
         mode = _choice(r, "mode", _PORT_EPISODE_MODES if port else ("road", "rail"), path, row)
         traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
         _sourced(r, path, row)
-        if port and r["direction"] != "both":
-            problem = f"{r['direction']!r} for port {node}; valid: both (a port has no direction)"
-            raise _fail(path, row, "direction", problem)
-        origin, target = _direction(r, node, node_pairs[node], path, row)
+        if port:
+            origin, target = _port_line(r, node, node_pairs, path, row)
+        else:
+            origin, target = _direction(r, node, node_pairs[node], path, row)
         start = _date(r, "from_date", path, row)
         end = _date(r, "to_date", path, row, end=True) if r["to_date"] else None
         if end is not None and end < start:
@@ -717,8 +736,8 @@ def _read_episodes(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> lis
         hours = _number(r, "dwell_hours", path, row, positive=False)
         episode = DwellEpisode(node, origin, target, mode, hours, start, end, r["source"], traffic)
         for other in out:
-            same = (other.node, other.origin, other.mode, other.traffic) == (
-                node, origin, mode, traffic
+            same = (other.node, other.origin, other.target, other.mode, other.traffic) == (
+                node, origin, target, mode, traffic
             )  # fmt: skip
             if same and _overlap(other, episode):
                 raise _fail(
@@ -1049,13 +1068,15 @@ def _port_wait(
     mode: str,
     traffic: str = "freight",
     episodes: tuple[DwellEpisode, ...] = (),
+    toward: str = "",
 ) -> Wait:
     # ships and ferries wait for their cargo: without a row of its own, every class takes
     # the port's freight rows (a stated assumption, GROUND_FACTS_PROVENANCE.md); per mode
-    # (the edge's own, then the port call) a dated queue in force wins over the standing row
+    # (the edge's own, then the port call) a dated queue in force wins over the standing row,
+    # a queue for the line to ``toward`` (the next port) over one for every sailing
     for m in (mode, "port"):
-        queue = dwell_row(episodes, port, "", "", m, traffic) or dwell_row(
-            episodes, port, "", "", m
+        queue = dwell_row(episodes, port, port, toward, m, traffic) or dwell_row(
+            episodes, port, port, toward, m
         )
         if queue is not None:
             span = f"{queue.start.isoformat()}..{queue.end.isoformat() if queue.end else 'open'}"
@@ -1144,7 +1165,7 @@ def edge_wait(
     a, b, mode = edge
     kind = nodes[a].kind
     if mode in _WATER and kind == "port":
-        return _port_wait(tables, a, mode, traffic, episodes)
+        return _port_wait(tables, a, mode, traffic, episodes, toward=b)
     if mode in ("road", "rail") and kind == "crossing":
         return _crossing_wait(tables, a, b, mode, nodes, traffic, episodes)
     return None
