@@ -237,6 +237,17 @@ PASSAGE_GEOMETRY: dict[str, list[tuple[float, float]]] = {
     ],
 }  # fmt: skip
 
+#: ru.wikipedia "Паромная переправа Баку — Туркменбашы" (a mirror), the crossing time and
+#: the day the ferries left the old Baku port (round 16).
+_BAKU_TURKMENBASHI_WIKI = (
+    "ru.wikipedia 'Паромная переправа Баку — Туркменбашы' "
+    "(https://ru.wikipedia-on-ipfs.org/wiki/%D0%9F%D0%B0%D1%80%D0%BE%D0%BC%D0%BD%D0%B0%D1"
+    "%8F_%D0%BF%D0%B5%D1%80%D0%B5%D0%BF%D1%80%D0%B0%D0%B2%D0%B0_%D0%91%D0%B0%D0%BA%D1%83_"
+    "%E2%80%94_%D0%A2%D1%83%D1%80%D0%BA%D0%BC%D0%B5%D0%BD%D0%B1%D0%B0%D1%88%D1%8B: "
+    "crossing ~12 h depending on the weather, ~306 km; from 6 Oct 2014 all ferries sail "
+    "from the new terminal at Alat)"
+)
+
 FERRIES: list[dict[str, Any]] = [
     {
         "id": "f-aktau-alat",
@@ -273,13 +284,9 @@ FERRIES: list[dict[str, Any]] = [
             "newscentralasia.net/2023/06/19 (Jan-May 2023: 213 vessels from Baku, 214 back; "
             "Turkmen Ro-Pax Berkarar and Bagtyyar and Azerbaijani rail ferries); korabel.ru "
             "(ASCO Alat-Turkmenbashi passengers, Q1 2025); report.az 2015-01-15 (Berkarar: "
-            "Turkmenbashi-Baku 9-10 h); ru.wikipedia 'Паромная переправа Баку — Туркменбашы' "
-            "(https://ru.wikipedia-on-ipfs.org/wiki/%D0%9F%D0%B0%D1%80%D0%BE%D0%BC%D0%BD%D0%B0%D1"
-            "%8F_%D0%BF%D0%B5%D1%80%D0%B5%D0%BF%D1%80%D0%B0%D0%B2%D0%B0_%D0%91%D0%B0%D0%BA%D1%83_"
-            "%E2%80%94_%D0%A2%D1%83%D1%80%D0%BA%D0%BC%D0%B5%D0%BD%D0%B1%D0%B0%D1%88%D1%8B: "
-            "crossing ~12 h depending on the weather, ~306 km; from 6 Oct 2014 all ferries sail "
-            "from the new terminal at Alat)"
-        ),
+            "Turkmenbashi-Baku 9-10 h); "
+        )
+        + _BAKU_TURKMENBASHI_WIKI,
         "notes": (
             "about 10 arrivals a week from Baku in Jan-May 2023 (213 in 5 months); speed from "
             "the sourced ~12 h crossing (ru.wikipedia; the Turkmen Ro-Pax Berkarar and Bagtyyar "
@@ -294,14 +301,7 @@ FERRIES: list[dict[str, Any]] = [
         "from": "port-baku",
         "to": "port-turkmenbashi",
         "hours": 12.0,
-        "source": (
-            "ru.wikipedia 'Паромная переправа Баку — Туркменбашы' "
-            "(https://ru.wikipedia-on-ipfs.org/wiki/%D0%9F%D0%B0%D1%80%D0%BE%D0%BC%D0%BD%D0%B0%D1"
-            "%8F_%D0%BF%D0%B5%D1%80%D0%B5%D0%BF%D1%80%D0%B0%D0%B2%D0%B0_%D0%91%D0%B0%D0%BA%D1%83_"
-            "%E2%80%94_%D0%A2%D1%83%D1%80%D0%BA%D0%BC%D0%B5%D0%BD%D0%B1%D0%B0%D1%88%D1%8B: "
-            "crossing ~12 h depending on the weather, ~306 km; from 6 Oct 2014 all ferries sail "
-            "from the new terminal at Alat)"
-        ),
+        "source": _BAKU_TURKMENBASHI_WIKI,
         "notes": (
             "the Baku - Turkmenbashi rail/road ferry from the old port in the city centre "
             "(Baku-Parom), before the line moved to Alat on 6 Oct 2014 (status_history.csv: "

@@ -14,6 +14,7 @@ running (no end date) apply, as for statuses.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -268,31 +269,41 @@ def test_overlapping_episodes_of_one_direction_and_class_are_refused(tmp_path: P
         _episodes(tmp_path, first + "x,RUS>GEO,road,freight,2020-03-31,2020-05,9,s,\n")
 
 
+def _tables_with_episodes(folder: Path, dwell_rows: str, episode_rows: str) -> _ground.GroundTables:
+    """:func:`_tables` with the given dwell rows and these dated episodes."""
+    g = _tables(folder, dwell_rows)
+    episodes = tuple(_episodes(folder, episode_rows))
+    return _ground.GroundTables(dwell=g.dwell, defaults=g.defaults, episodes=episodes)
+
+
+def _dated_forward(
+    g: _ground.GroundTables,
+    edges: list[tuple[str, str, str]],
+    day: dt.date | None,
+    traffic: str = "freight",
+) -> list[float]:
+    """Forward dwell of every edge on ``day`` (the standing arrays with its episodes)."""
+    import numpy as np
+
+    f, b = _ground.edge_dwell(g, edges, INFO, traffic=traffic)
+    base = (np.asarray(f, dtype=np.float64), np.asarray(b, dtype=np.float64))
+    out = _ground.dated_edge_dwell(g, base, edges, INFO, traffic=traffic, day=day)
+    return [float(h) for h in out[0]]
+
+
 def test_episode_replaces_the_standing_dwell_only_inside_its_span(tmp_path: Path) -> None:
     import datetime as dt
 
-    import numpy as np
-
-    g = _tables(tmp_path, "x,RUS>GEO,road,freight,30,assumption,,,\n")
-    g = _ground.GroundTables(
-        dwell=g.dwell,
-        defaults=g.defaults,
-        episodes=tuple(
-            _episodes(
-                tmp_path,
-                "x,RUS>GEO,road,freight,2022-09-21,2022-10-05,72,s,\n"
-                "e,both,road,all,2024-06,,6,s,\n",
-            )
-        ),
+    g = _tables_with_episodes(
+        tmp_path,
+        "x,RUS>GEO,road,freight,30,assumption,,,\n",
+        "x,RUS>GEO,road,freight,2022-09-21,2022-10-05,72,s,\ne,both,road,all,2024-06,,6,s,\n",
     )
     fwd_base = _ground.edge_dwell(g, EDGES, INFO, traffic="freight")[0]
     assert fwd_base[:3] == [30.0, 4.0, 1.5]  # standing row, default, EAEU default
 
     def fwd(day: dt.date | None, traffic: str = "freight") -> list[float]:
-        f, b = _ground.edge_dwell(g, EDGES, INFO, traffic=traffic)
-        base = (np.asarray(f, dtype=np.float64), np.asarray(b, dtype=np.float64))
-        out = _ground.dated_edge_dwell(g, base, EDGES, INFO, traffic=traffic, day=day)
-        return [float(h) for h in out[0]]
+        return _dated_forward(g, EDGES, day, traffic)
 
     assert fwd(dt.date(2022, 9, 20)) == fwd_base
     assert fwd(dt.date(2022, 9, 21))[:3] == [72.0, 4.0, 1.5]  # into Georgia only
@@ -311,28 +322,18 @@ def test_port_episode_replaces_the_ferry_wait_and_the_port_call_on_its_dates(
 ) -> None:
     import datetime as dt
 
-    import numpy as np
-
     ship = ("port-p", "q", "sea")  # a ship leaving port-p: the port call
-    g = _tables(tmp_path, "port-p,both,port,freight,20,assumption,,,\n")
-    g = _ground.GroundTables(
-        dwell=g.dwell,
-        defaults=g.defaults,
-        episodes=tuple(
-            _episodes(
-                tmp_path,
-                "port-p,both,ferry,freight,2023-01,2023-01,96,s,\n"
-                "port-p,both,port,all,2023-03,2023-04,240,s,\n",
-            )
-        ),
+    g = _tables_with_episodes(
+        tmp_path,
+        "port-p,both,port,freight,20,assumption,,,\n",
+        "port-p,both,ferry,freight,2023-01,2023-01,96,s,\n"
+        "port-p,both,port,all,2023-03,2023-04,240,s,\n",
     )
     edges = [*EDGES, ship]
 
     def waits(day: dt.date | None, traffic: str = "freight") -> tuple[float, float]:
-        f, b = _ground.edge_dwell(g, edges, INFO, traffic=traffic)
-        base = (np.asarray(f, dtype=np.float64), np.asarray(b, dtype=np.float64))
-        out = _ground.dated_edge_dwell(g, base, edges, INFO, traffic=traffic, day=day)
-        return float(out[0][3]), float(out[0][4])  # the ferry and the ship leaving port-p
+        out = _dated_forward(g, edges, day, traffic)
+        return out[3], out[4]  # the ferry and the ship leaving port-p
 
     # standing: no ferry row, so the ferry takes the port call (20 h), as does the ship
     assert waits(dt.date(2022, 12, 31)) == (20.0, 20.0)
@@ -351,15 +352,12 @@ def test_a_queue_for_one_ferry_line_leaves_the_port_s_other_lines_alone(tmp_path
 
     to_q, to_r = ("port-p", "q", "ferry"), ("port-p", "r", "ferry")
     info = {**INFO, "r": _ground.NodeInfo("port", "TKM", "")}
-    g = _tables(tmp_path, "port-p,both,ferry,freight,8,assumption,,,\n")
     rows = (
         "port-p,port-p>r,ferry,freight,2020-01,2020-01,480,s,\n"
         "port-p,port-p>q,ferry,freight,2020-01-10,2020-01-19,50,s,\n"  # another line may overlap
         "port-p,both,ferry,freight,2020-01-20,2020-01-31,30,s,\n"
     )
-    g = _ground.GroundTables(
-        dwell=g.dwell, defaults=g.defaults, episodes=tuple(_episodes(tmp_path, rows))
-    )
+    g = _tables_with_episodes(tmp_path, "port-p,both,ferry,freight,8,assumption,,,\n", rows)
 
     def hours(edge: tuple[str, str, str], day: dt.date) -> float:
         wait = _ground.edge_wait(g, edge, info, episodes=g.episodes_on(day))
