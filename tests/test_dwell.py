@@ -292,8 +292,6 @@ def _dated_forward(
 
 
 def test_episode_replaces_the_standing_dwell_only_inside_its_span(tmp_path: Path) -> None:
-    import datetime as dt
-
     g = _tables_with_episodes(
         tmp_path,
         "x,RUS>GEO,road,freight,30,assumption,,,\n",
@@ -320,8 +318,6 @@ def test_episode_replaces_the_standing_dwell_only_inside_its_span(tmp_path: Path
 def test_port_episode_replaces_the_ferry_wait_and_the_port_call_on_its_dates(
     tmp_path: Path,
 ) -> None:
-    import datetime as dt
-
     ship = ("port-p", "q", "sea")  # a ship leaving port-p: the port call
     g = _tables_with_episodes(
         tmp_path,
@@ -348,8 +344,6 @@ def test_port_episode_replaces_the_ferry_wait_and_the_port_call_on_its_dates(
 
 
 def test_a_queue_for_one_ferry_line_leaves_the_port_s_other_lines_alone(tmp_path: Path) -> None:
-    import datetime as dt
-
     to_q, to_r = ("port-p", "q", "ferry"), ("port-p", "r", "ferry")
     info = {**INFO, "r": _ground.NodeInfo("port", "TKM", "")}
     rows = (

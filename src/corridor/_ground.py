@@ -695,6 +695,11 @@ def _direction(
 _PORT_EPISODE_MODES = ("port", "ferry")
 
 
+def _is_port(pair: tuple[str, str]) -> bool:
+    """Whether a dwell node's country pair is a port's (one country, no border)."""
+    return pair[0] == pair[1]
+
+
 def _port_line(
     r: dict[str, str], node: str, node_pairs: Mapping[str, tuple[str, str]], path: Path, row: int
 ) -> tuple[str | None, str | None]:
@@ -707,7 +712,7 @@ def _port_line(
         return None, None
     here, sep, there = r["direction"].partition(">")
     other = node_pairs.get(there)
-    if sep != ">" or here != node or there == node or other is None or other[0] != other[1]:
+    if sep != ">" or here != node or there == node or other is None or not _is_port(other):
         problem = f"{r['direction']!r} for port {node}; valid: both or {node}>PORT (a port id)"
         raise _fail(path, row, "direction", problem)
     return here, there
@@ -721,7 +726,7 @@ def _read_episodes(path: Path, node_pairs: Mapping[str, tuple[str, str]]) -> lis
         if node not in node_pairs:
             problem = f"unknown crossing or port {node!r} (episodes are for crossings and ports)"
             raise _fail(path, row, "node", problem)
-        port = node_pairs[node][0] == node_pairs[node][1]
+        port = _is_port(node_pairs[node])
         mode = _choice(r, "mode", _PORT_EPISODE_MODES if port else ("road", "rail"), path, row)
         traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
         _sourced(r, path, row)
@@ -1054,8 +1059,7 @@ def _crossing_wait(
     origin = pair[1] if target == pair[0] else pair[0]
     queue = dwell_row(episodes, x, origin, target, mode, traffic)
     if queue is not None:
-        span = f"{queue.start.isoformat()}..{queue.end.isoformat() if queue.end else 'open'}"
-        return Wait(x, queue.hours, "episode", span, queue.source)
+        return _episode_wait(queue)
     row = tables.dwell_for(x, origin, target, mode, traffic)
     if row is not None:
         return Wait(x, row.hours, row.basis, row.date, row.source)
@@ -1079,12 +1083,17 @@ def _port_wait(
             episodes, port, port, toward, m
         )
         if queue is not None:
-            span = f"{queue.start.isoformat()}..{queue.end.isoformat() if queue.end else 'open'}"
-            return Wait(port, queue.hours, "episode", span, queue.source)
+            return _episode_wait(queue)
         row = tables.dwell_for(port, "", "", m, traffic) or tables.dwell_for(port, "", "", m)
         if row is not None:
             return Wait(port, row.hours, row.basis, row.date, row.source)
     return _default_wait(tables, port, "ferry_wait_h" if mode == "ferry" else "port_call_h")
+
+
+def _episode_wait(queue: DwellEpisode) -> Wait:
+    """Return a dated queue in force as a wait, its span as the detail."""
+    span = f"{queue.start.isoformat()}..{queue.end.isoformat() if queue.end else 'open'}"
+    return Wait(queue.node, queue.hours, "episode", span, queue.source)
 
 
 def _default_wait(tables: GroundTables, node: str, name: str) -> Wait:
