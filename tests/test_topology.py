@@ -256,9 +256,8 @@ RAIL_GAPS: dict[str, str] = {
     "line is not in the network (data gap, not checked)",
     "oral": "KAZ: Oral's railways run only through Russia (Saratov-Ozinki-Oral and the Oral-"
     "Iletsk-Aktobe transit, see x-iletsk-rail); no all-Kazakh line exists",
-    "oskemen": "KAZ: the Lokot-Leninogorsk line leaves the Turksib at Lokot station in Russia "
-    "(rl-lokot-x-lokot-shemonaikha-rail, x-lokot-shemonaikha-rail); no all-Kazakh line to Oskemen "
-    "was found",
+    # oskemen removed (h-shar19, round 17): the all-Kazakh Shar - Ust-Kamenogorsk line
+    # (rl-shar-oskemen, 151 km, 2009) joins it to the Turksib at the shar junction
     "astara-ir": "IRN: the Rasht-Astara line is under construction (rl-rasht-astara-ir closed)",
     "van": "TUR: Van is reached by the Lake Van train ferry from Tatvan, which is not in the "
     "network (only Van-Kapikoy towards Iran)",
@@ -361,3 +360,16 @@ def test_astana_aktobe_rail_stays_in_kazakhstan_via_the_khromtau_line(
     a, b = net.nodes.loc["astana"].geometry, net.nodes.loc["aktobe"].geometry
     _, _, metres = Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)
     assert km <= 1.4 * metres / 1000.0, (km, metres / 1000.0)
+
+
+def test_semey_oskemen_rail_stays_in_kazakhstan_via_shar(net: network.TransitNetwork) -> None:
+    # The Shar - Ust-Kamenogorsk line (DTZh concession, in service 2009; rail-news.kz 12082,
+    # 2 Aug 2022) joins Oskemen to the Turksib at Shar, so Semey - Oskemen by rail no longer
+    # needs the Lokot transit through Russia (h-shar19, round 17).
+    scen = make_scenario(origins=["semey"], destinations=["oskemen"], modes=["rail"])
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None
+    assert set(best.countries) == {"KAZ"}, best.countries
+    edges = [e for leg in best.legs for e in leg.edges]
+    touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
+    assert "shar" in touched and "x-lokot-rail" not in touched, edges
