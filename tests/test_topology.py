@@ -252,8 +252,6 @@ RAIL_GAPS: dict[str, str] = {
     "the early 1990s (rl-meghri-x-tripp-* closed)",
     "ordubad": "AZE: Julfa-Ordubad (Nakhchivan) is part of the same out-of-use Soviet line "
     "(rl-ordubad-julfa-az closed)",
-    "horadiz": "AZE: reached only by the closed Meghri-Horadiz section; the Alat-Imishli-Horadiz "
-    "line is not in the network (data gap, not checked)",
     "oral": "KAZ: Oral's railways run only through Russia (Saratov-Ozinki-Oral and the Oral-"
     "Iletsk-Aktobe transit, see x-iletsk-rail); no all-Kazakh line exists",
     # oskemen removed (h-shar19, round 17): the all-Kazakh Shar - Ust-Kamenogorsk line
