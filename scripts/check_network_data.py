@@ -68,12 +68,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BORDERS = ROOT / "src" / "corridor" / "data" / "borders" / "countries.geojson"
 NETWORK = ROOT / "src" / "corridor" / "data" / "network"
 with (NETWORK / "speeds.csv").open(encoding="utf-8", newline="") as _fh:
-    # a link type needs a passenger (or all) row; freight/military fall back as in _ground
-    SPEED_KEYS = {
-        (r["class"], r["terrain"], r["mode"])
-        for r in csv.DictReader(_fh)
-        if r["traffic"] in ("passenger", "all")
-    }
+    _SPEED_ROWS = list(csv.DictReader(_fh))
+# a link type needs a passenger (or all) row; freight/military fall back as in _ground
+SPEED_KEYS = {
+    (r["class"], r["terrain"], r["mode"])
+    for r in _SPEED_ROWS
+    if r["traffic"] in ("passenger", "all")
+}
+#: the fastest speed any traffic class has on a link type (a limit at or above it binds nothing)
+SPEED_MAX: dict[tuple[str, str, str], float] = {}
+for _r in _SPEED_ROWS:
+    _k = (_r["class"], _r["terrain"], _r["mode"])
+    SPEED_MAX[_k] = max(SPEED_MAX.get(_k, 0.0), float(_r["kmh"]))
 
 #: Links that cross a state border with no border post of their own (documented exceptions).
 UNMARKED_BORDER_LINKS = {
@@ -617,6 +623,37 @@ def _optional_rows(path: Path) -> list[dict[str, str]]:
 CAPACITY_MODES = {"road": "road", "rail": "rail", "sea": "sea", "ferry": "sea", "waterway": "sea"}
 
 
+def check_speed_limits(
+    link_rows: list[dict[str, str]], network: Path, report: Report
+) -> list[dict[str, str]]:
+    """``speed_limits.csv``: known road/rail links, a source, and whether each limit binds.
+
+    A limit at or above the link's passenger class speed slows nothing; it is reported as
+    information (a published maximum, not a restriction).
+    """
+    rows = _optional_rows(network / "speed_limits.csv")
+    links = {r["id"]: r for r in link_rows}
+    for i, r in enumerate(rows, start=2):
+        where = f"speed_limits.csv row {i}"
+        link = links.get(r.get("link", ""))
+        if link is None:
+            report.error(f"{where}: unknown link {r.get('link')!r}")
+            continue
+        if not (r.get("source") or "").strip():
+            report.error(f"{where}: no source")
+        try:
+            kmh = float(r["max_kmh"])
+        except (KeyError, ValueError):
+            report.error(f"{where}: max_kmh {r.get('max_kmh')!r} is not a number")
+            continue
+        fastest = SPEED_MAX.get((link["class"], link["terrain"], link["mode"]))
+        if fastest is not None and kmh >= fastest:
+            report.note(
+                f"{where}: {r['link']} limit {kmh:g} km/h binds no class (fastest {fastest:g})"
+            )
+    return rows
+
+
 def _element_modes(
     node_rows: list[dict[str, str]], link_rows: list[dict[str, str]], network: Path
 ) -> dict[str, set[str]]:
@@ -819,6 +856,12 @@ def report_coverage(
         f"layout, and {len(floors)} a lower bound, observed traffic), a named assumption "
         f"{len(assumed)} {assumed[:8]}"
     )
+    limits = _optional_rows(network / "speed_limits.csv")
+    limited = sorted({r["link"] for r in limits})
+    lines.append(
+        f"speed limits (published restrictions that cap a link's class speed): {len(limits)} "
+        f"rows on {len(limited)} links {limited[:8]}"
+    )
     stale = stale_statuses(node_rows, link_rows, history, today)
     now = _month(today)
     assert now is not None
@@ -872,6 +915,7 @@ def main(argv: list[str] | None = None) -> int:
     check_usage(link_rows, known, report)
     check_graph(link_rows, known, report)
     check_capacities(node_rows, link_rows, network, report)
+    check_speed_limits(link_rows, network, report)
 
     kinds = {k: sum(1 for r in node_rows if r["kind"] == k) for k in sorted(KINDS)}
     modes = {m: sum(1 for r in link_rows if r["mode"] == m) for m in sorted(MODES)}

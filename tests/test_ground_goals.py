@@ -129,3 +129,26 @@ def test_the_check_script_rejects_rows_with_a_field_too_many_or_too_few(
     assert len(report.errors) == 2
     assert "row 3 (id 'long'): 4 fields, expected 3" in report.errors[0]
     assert "row 4 (id 'short'): 2 fields, expected 3" in report.errors[1]
+
+
+def test_the_check_script_reports_bad_and_idle_speed_limits(
+    check: ModuleType, tmp_path: Path
+) -> None:
+    links = [{"id": "rl-a", "mode": "rail", "class": "main", "terrain": "plain"}]
+    (tmp_path / "speed_limits.csv").write_text(
+        "link,traffic,max_kmh,date,source,notes\n"
+        "rl-a,all,20,2024-02,ADY,binds\n"
+        "rl-a,freight,500,2024-02,ADY,above every class speed\n"
+        "rl-b,all,20,2024-02,ADY,no such link\n"
+        "rl-a,passenger,30,2024-02,,no source\n",
+        encoding="utf-8",
+    )
+    report = check.Report()
+    check.check_speed_limits(links, tmp_path, report)
+    assert report.errors == [
+        "speed_limits.csv row 4: unknown link 'rl-b'",
+        "speed_limits.csv row 5: no source",
+    ]
+    assert report.info == [
+        "speed_limits.csv row 3: rl-a limit 500 km/h binds no class (fastest 75)"
+    ]

@@ -14,6 +14,11 @@ Files (``corridor/data/network/``), each row with a ``source`` (or ``basis=assum
   makes a row a railway's or road network's own figure: for each traffic class in that
   order, a row of the link's country (the country of its end that is not a border
   crossing) comes before the row for every country.
+* ``speed_limits.csv`` -- ``link,traffic,max_kmh,date,source,notes``: a published upper
+  bound on the speed of one link (a track-condition restriction, a line "that allows only
+  20 km/h") for one traffic class or ``all`` (:func:`limit_for` picks the row as
+  :func:`speed_for` does). The link's speed for that class becomes the lower of its class
+  speed and ``max_kmh`` (:func:`limited_speeds`), so its time is a lower bound.
 * ``ground_defaults.csv`` -- ``name,value,unit,basis,source,notes``: the named defaults
   used where no row applies (border dwell per mode, port and ferry waits; the hours a
   truck or a column moves a day, :func:`driving_day`).
@@ -81,6 +86,7 @@ __all__ = [
     "FrozenMap",
     "GroundTables",
     "Speed",
+    "SpeedLimit",
     "StatusSpan",
     "Wait",
     "capacity_basis",
@@ -91,8 +97,11 @@ __all__ = [
     "edge_dwell_by_class",
     "edge_wait",
     "element_capacity_modes",
+    "limit_for",
+    "limited_speeds",
     "load_ground",
     "parse_day",
+    "read_speed_limits",
     "read_speeds",
     "speed_factors",
     "speed_for",
@@ -101,6 +110,7 @@ __all__ = [
 #: Optional files read by :func:`load_ground` (absent file: empty table).
 GROUND_FILES = (
     "speeds.csv",
+    "speed_limits.csv",
     "ground_defaults.csv",
     "crossing_times.csv",
     "dwell_episodes.csv",
@@ -161,6 +171,17 @@ class Speed:
 
 #: Key of a speed row: ``(class, terrain, mode, traffic, country)``; country ``""``: any.
 SpeedKey = tuple[str, str, str, str, str]
+
+
+@dataclass(frozen=True)
+class SpeedLimit:
+    """A published upper bound on one link's speed for one traffic class (or ``all``)."""
+
+    link: str
+    traffic: str
+    max_kmh: float
+    date: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -298,6 +319,8 @@ class GroundTables:
     capacities: Mapping[str, tuple[Capacity, ...]] = field(default_factory=FrozenMap)
     conversions: Mapping[str, Conversion] = field(default_factory=FrozenMap)
     history: Mapping[str, tuple[StatusSpan, ...]] = field(default_factory=FrozenMap)
+    #: ``speed_limits.csv`` rows by link id, see :func:`limit_for`
+    speed_limits: Mapping[str, tuple[SpeedLimit, ...]] = field(default_factory=FrozenMap)
 
     def default(self, name: str, fallback: float) -> float:
         """Value of a named default, or ``fallback`` when the table lacks it."""
@@ -588,6 +611,86 @@ def speed_factors(
             raise KeyError(traffic)
         factors[traffic] = base.kmh / row.kmh
     return base.kmh, factors
+
+
+def read_speed_limits(folder: Path) -> FrozenMap[str, tuple[SpeedLimit, ...]]:
+    """Read ``speed_limits.csv`` of a network folder (empty when the file is absent).
+
+    Link ids are checked by the network builder, which knows the links.
+
+    Raises
+    ------
+    DataError
+        Naming the row and column of a bad traffic class, speed, date or a missing source,
+        or a second row for the same link and traffic class.
+    """
+    path = folder / "speed_limits.csv"
+    if not path.exists():
+        return FrozenMap({})
+    out: dict[str, list[SpeedLimit]] = {}
+    for row, r in _rows(path, ("link", "traffic", "max_kmh", "date", "source")):
+        if not r["link"]:
+            raise _fail(path, row, "link", "empty link id")
+        traffic = _choice(r, "traffic", _HISTORY_TRAFFIC, path, row)
+        kmh = _number(r, "max_kmh", path, row, positive=True)
+        _date(r, "date", path, row)
+        if not r["source"]:
+            raise _fail(path, row, "source", "every speed limit needs a source")
+        if any(x.traffic == traffic for x in out.get(r["link"], ())):
+            raise _fail(path, row, "traffic", f"second {traffic!r} row for link {r['link']!r}")
+        out.setdefault(r["link"], []).append(
+            SpeedLimit(r["link"], traffic, kmh, r["date"], r["source"])
+        )
+    return FrozenMap({k: tuple(v) for k, v in out.items()})
+
+
+def limit_for(limits: Iterable[SpeedLimit], traffic: str) -> SpeedLimit | None:
+    """Pick the limit row of one link that applies to ``traffic`` (:func:`traffic_fallback`)."""
+    rows = {x.traffic: x for x in limits}
+    for cls in traffic_fallback(traffic):
+        if cls in rows:
+            return rows[cls]
+    return None
+
+
+def limited_speeds(
+    kmh: float, factors: Mapping[str, float], limits: Iterable[SpeedLimit]
+) -> tuple[float, dict[str, float]]:
+    """Apply a link's speed limits to its passenger speed and per-class hour factors.
+
+    Parameters
+    ----------
+    kmh
+        The link's passenger speed (:func:`speed_factors`, or its own ``speed_kmh``).
+    factors
+        Each traffic class's hours per passenger hour (missing: 1).
+    limits
+        The link's rows of ``speed_limits.csv``.
+
+    Returns
+    -------
+    kmh, factors
+        The passenger speed ``min(kmh, limit)`` and every class's factor recomputed from
+        ``min(class speed, its limit)``, so a limit only ever slows a class down.
+
+    Examples
+    --------
+    >>> lim = [SpeedLimit("rl-x", "all", 20.0, "2024-02", "ADY")]
+    >>> limited_speeds(60.0, {"freight": 1.5, "military": 1.5}, lim)
+    (20.0, {'freight': 1.0, 'military': 1.0, 'passenger': 1.0})
+    """
+    limits = tuple(limits)
+
+    def cap(speed: float, traffic: str) -> float:
+        row = limit_for(limits, traffic)
+        return min(speed, row.max_kmh) if row is not None else speed
+
+    base = cap(kmh, "passenger")
+    out = {}
+    for traffic in TRAFFIC_CLASSES:
+        speed = kmh / factors.get(traffic, 1.0)
+        out[traffic] = base / cap(speed, traffic)
+    return base, dict(sorted(out.items()))
 
 
 def _read_defaults(path: Path) -> dict[str, Default]:
@@ -924,6 +1027,7 @@ def load_ground(
     edge_ids: frozenset[str],
     element_modes: Mapping[str, Iterable[str]],
     speeds: Mapping[SpeedKey, Speed] | None = None,
+    speed_limits: Mapping[str, tuple[SpeedLimit, ...]] | None = None,
 ) -> GroundTables:
     """Read and validate the ground tables of a network folder.
 
@@ -942,6 +1046,8 @@ def load_ground(
         with mode-neutral units may name it.
     speeds
         The speed table if already read (:func:`read_speeds`).
+    speed_limits
+        The speed limits if already read (:func:`read_speed_limits`).
 
     Returns
     -------
@@ -959,6 +1065,8 @@ def load_ground(
 
     if speeds is None:
         speeds = read_speeds(folder)
+    if speed_limits is None:
+        speed_limits = read_speed_limits(folder)
     defaults = _read_defaults(p) if (p := present("ground_defaults.csv")) else {}
     dwell = _read_dwell(p, node_pairs) if (p := present("crossing_times.csv")) else []
     episodes = _read_episodes(p, node_pairs) if (p := present("dwell_episodes.csv")) else []
@@ -978,6 +1086,7 @@ def load_ground(
         capacities=FrozenMap(caps),
         conversions=FrozenMap(units),
         history=FrozenMap(history),
+        speed_limits=FrozenMap(speed_limits),
     )
 
 

@@ -239,7 +239,10 @@ def _parse_via(text: str, f: Path, row: int) -> list[tuple[float, float]]:
 
 
 def _edge_frames(
-    path: Path, nodes: pd.DataFrame, speeds: Mapping[_ground.SpeedKey, _ground.Speed]
+    path: Path,
+    nodes: pd.DataFrame,
+    speeds: Mapping[_ground.SpeedKey, _ground.Speed],
+    limits: Mapping[str, tuple[_ground.SpeedLimit, ...]] | None = None,
 ) -> pd.DataFrame:
     import geopandas as gpd
     import pandas as pd
@@ -253,6 +256,8 @@ def _edge_frames(
     f = path / "links.csv"
     links = _read_csv(f)
     _require(links, f, ("id", "from", "to", "mode", "km", "status", "source"))
+    limits = limits or {}
+    _check_limit_links(path, limits, [str(x) for x in links["id"]])
     for i, rec in enumerate(links.to_dict("records")):
         r = {str(k): v for k, v in rec.items()}
         row = i + 2
@@ -268,7 +273,11 @@ def _edge_frames(
             )
         line = [coords[r["from"]], *_parse_via(r.get("via", ""), f, row), coords[r["to"]]]
         country = country_of(str(r["from"]), str(r["to"]))
-        rows.append(_edge_record(r, f, row, shapely.LineString(line), speeds, country))
+        rows.append(
+            _edge_record(
+                r, f, row, shapely.LineString(line), speeds, country, limits.get(str(r["id"]), ())
+            )
+        )
     f = path / "sea_links.geojson"
     try:
         sea = gpd.read_file(f, engine="pyogrio")
@@ -325,6 +334,7 @@ def _edge_record(
     geometry: Any,
     speeds: Mapping[_ground.SpeedKey, _ground.Speed],
     country: str = "",
+    limits: tuple[_ground.SpeedLimit, ...] = (),
 ) -> dict[str, Any]:
     if not str(r.get("id", "")).strip():
         raise _fail(f, row, "id", "empty id")
@@ -344,6 +354,9 @@ def _edge_record(
         speed = _float(speed_text, f, row, "speed_kmh", positive=True)
     else:
         speed = DEFAULT_SPEED_KMH[r["mode"]]
+    if limits:
+        speed, capped = _ground.limited_speeds(speed, factors, limits)
+        factors = {t: x for t, x in capped.items() if t != "passenger"}
     return {
         "id": r["id"], "u": r["from"], "v": r["to"], "mode": r["mode"], "km": km,
         "km_basis": r.get("km_basis", ""), "hours": km / speed, "status": r["status"],
@@ -353,6 +366,22 @@ def _edge_record(
         "capacity_unit": r.get("capacity_unit", ""), "source": r.get("source", ""),
         "notes": r.get("notes", ""), "geometry": geometry, **_factor_columns(factors),
     }  # fmt: skip
+
+
+def _check_limit_links(
+    path: Path, limits: Mapping[str, tuple[_ground.SpeedLimit, ...]], link_ids: list[str]
+) -> None:
+    """Every link named in ``speed_limits.csv`` must be a link of ``links.csv``."""
+    known = set(link_ids)
+    for link in limits:
+        if link not in known:
+            close = difflib.get_close_matches(link, link_ids, n=3)
+            hint = f"; did you mean: {', '.join(close)}" if close else ""
+            msg = (
+                f"{path / 'speed_limits.csv'}: column 'link': unknown link {link!r} "
+                f"(speed limits name road or rail links of links.csv){hint}"
+            )
+            raise DataError(msg)
 
 
 def _class_speeds(
@@ -568,13 +597,14 @@ def _build(path: Path) -> TransitNetwork:
     nodes["runway_m"] = [_opt_float(str(v)) for v in nodes["runway_m"]]
     nodes["capacity_per_day"] = [_opt_float(str(v)) for v in nodes["capacity_per_day"]]
     speeds = _ground.read_speeds(path)
-    edge_df = _edge_frames(path, raw, speeds)
+    limits = _ground.read_speed_limits(path)
+    edge_df = _edge_frames(path, raw, speeds, limits)
     transfers = _transfers(nodes)
     edge_df = pd.concat([edge_df, transfers], ignore_index=True)
     edges = gpd.GeoDataFrame(edge_df, geometry="geometry", crs="EPSG:4326").set_index("id")
     for col in ("class", "terrain"):
         edges[col] = edges[col].fillna("")
-    ground = _read_ground(path, nodes, edges, speeds)
+    ground = _read_ground(path, nodes, edges, speeds, limits)
     info = {
         str(n): _ground.NodeInfo(str(k), str(c), str(b))
         for n, k, c, b in zip(
@@ -596,6 +626,7 @@ def _read_ground(
     nodes: gpd.GeoDataFrame,
     edges: gpd.GeoDataFrame,
     speeds: Mapping[_ground.SpeedKey, _ground.Speed] | None = None,
+    limits: Mapping[str, tuple[_ground.SpeedLimit, ...]] | None = None,
 ) -> _ground.GroundTables:
     return _ground.load_ground(
         path,
@@ -604,6 +635,7 @@ def _read_ground(
         edge_ids=frozenset(str(e) for e in edges.index),
         element_modes=_element_modes(nodes, edges),
         speeds=speeds,
+        speed_limits=limits,
     )
 
 

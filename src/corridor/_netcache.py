@@ -132,6 +132,7 @@ _ROWS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         _ground.Speed,
+        _ground.SpeedLimit,
         _ground.Default,
         _ground.Dwell,
         _ground.DwellEpisode,

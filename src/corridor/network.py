@@ -79,8 +79,9 @@ TRANSFER_HANDLING_H = 1.0
 #: 10: interior country runs within 2 km of the border are border noise (``_netbuild._runs``);
 #: 11: the ground tables carry dated dwell episodes (``dwell_episodes.csv``);
 #: 12: capacity rows carry their basis (published, line-type, lower bound, assumption);
-#: 13: dwell episodes at ports (a ship's call or a ferry wait on given dates)
-_CACHE_VERSION = 13
+#: 13: dwell episodes at ports (a ship's call or a ferry wait on given dates);
+#: 14: per-link speed limits (``speed_limits.csv``) in the hours and the ground tables
+_CACHE_VERSION = 14
 _FILES = ("nodes.csv", "airports.csv", "ports.csv", "links.csv", "sea_links.geojson")
 _DwellInputs = tuple[dict[str, _ground.NodeInfo], list[tuple[str, str, str]]]
 
