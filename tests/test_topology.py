@@ -371,3 +371,18 @@ def test_semey_oskemen_rail_stays_in_kazakhstan_via_shar(net: network.TransitNet
     edges = [e for leg in best.legs for e in leg.edges]
     touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
     assert "shar" in touched and "x-lokot-rail" not in touched, edges
+
+
+def test_pavlodar_semey_rail_stays_in_kazakhstan_via_aksu_degelen(net: network.TransitNetwork) -> None:
+    # The 184 km Aksu - Konechnaya (Degelen) line, opened on 19 June 2001 (Railway Gazette,
+    # "Kazakhs open northeast link"), joins the Pavlodar - Ermak (Aksu) and Semipalatinsk -
+    # Degelen branches, so Pavlodar - Semey by rail no longer runs through Russia via Kulunda
+    # and Lokot (h-aksu19, round 17).
+    scen = make_scenario(origins=["pavlodar"], destinations=["semey"], modes=["rail"])
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None
+    assert set(best.countries) == {"KAZ"}, best.countries
+    edges = [e for leg in best.legs for e in leg.edges]
+    touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
+    assert {"bastau", "aksu", "degelen"} <= touched, edges
+    assert not touched & {"x-kulunda-rail", "x-lokot-rail"}, edges
