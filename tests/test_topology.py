@@ -373,7 +373,9 @@ def test_semey_oskemen_rail_stays_in_kazakhstan_via_shar(net: network.TransitNet
     assert "shar" in touched and "x-lokot-rail" not in touched, edges
 
 
-def test_pavlodar_semey_rail_stays_in_kazakhstan_via_aksu_degelen(net: network.TransitNetwork) -> None:
+def test_pavlodar_semey_rail_stays_in_kazakhstan_via_aksu_degelen(
+    net: network.TransitNetwork,
+) -> None:
     # The 184 km Aksu - Konechnaya (Degelen) line, opened on 19 June 2001 (Railway Gazette,
     # "Kazakhs open northeast link"), joins the Pavlodar - Ermak (Aksu) and Semipalatinsk -
     # Degelen branches, so Pavlodar - Semey by rail no longer runs through Russia via Kulunda
