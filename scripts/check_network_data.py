@@ -761,6 +761,11 @@ def assumed_capacities(cap_rows: list[dict[str, str]]) -> list[str]:
     return [r["element"] for r in cap_rows if _basis(r) == "assumption"]
 
 
+def shared_capacities(cap_rows: list[dict[str, str]]) -> list[str]:
+    """Elements whose capacity row is an even share of a published total (basis ``share``)."""
+    return [r["element"] for r in cap_rows if _basis(r) == "share"]
+
+
 def _basis(r: dict[str, str]) -> str:
     from corridor._ground import capacity_basis
 
@@ -850,10 +855,12 @@ def report_coverage(
     assumed = assumed_capacities(caps)
     line_type = [r for r in caps if _basis(r) == "line-type"]
     floors = [r for r in caps if _basis(r) == "lower bound"]
+    shares = shared_capacities(caps)
     lines.append(
         f"capacity rows: {len(caps)}, with a published figure {len(caps) - len(assumed)} (of "
         f"them {len(line_type)} a line-type capacity, the published figure of the line's "
-        f"layout, and {len(floors)} a lower bound, observed traffic), a named assumption "
+        f"layout, {len(floors)} a lower bound, observed traffic, and {len(shares)} a share of "
+        f"a published total, split evenly) {shares[:4]}, a named assumption "
         f"{len(assumed)} {assumed[:8]}"
     )
     limits = _optional_rows(network / "speed_limits.csv")

@@ -216,6 +216,7 @@ def test_capacity_basis_reads_the_source_and_the_notes() -> None:
     assert _ground.capacity_basis("https://x", "line-type capacity: single track") == "line-type"
     assert _ground.capacity_basis("https://x", "lower bound: observed 66/day") == "lower bound"
     assert _ground.capacity_basis("https://x", "design capacity; not a lower bound") == "published"
+    assert _ground.capacity_basis("https://x", "share of a published total (even split)") == "share"
 
 
 def _csv_basis() -> dict[tuple[str, str, str], str]:
@@ -231,6 +232,8 @@ def _csv_basis() -> dict[tuple[str, str, str], str]:
                 basis = "line-type"
             elif notes.startswith("lower bound"):
                 basis = "lower bound"
+            elif notes.startswith("share of a published total"):
+                basis = "share"
             else:
                 basis = "published"
             out[(r["element"], r["mode"], r["traffic"])] = basis

@@ -252,9 +252,9 @@ RAIL_GAPS: dict[str, str] = {
     "the early 1990s (rl-meghri-x-tripp-* closed)",
     "ordubad": "AZE: Julfa-Ordubad (Nakhchivan) is part of the same out-of-use Soviet line "
     "(rl-ordubad-julfa-az closed)",
-    "oral": "KAZ: Oral's railways run only through Russia: Saratov-Ozinki-Oral (x-ozinki-rail) and "
-    "Oral-Chingirlau-Iletsk I (x-chingirlau-rail), which joins the Iletsk-Aktobe line at sol-iletsk "
-    "(x-iletsk-rail); both are in the network, but no all-Kazakh line reaches Oral",
+    "oral": "KAZ: Oral's railways run only through Russia: Saratov-Ozinki-Oral (x-ozinki-rail) "
+    "and Oral-Chingirlau-Iletsk I (x-chingirlau-rail), which joins the Iletsk-Aktobe line at "
+    "sol-iletsk (x-iletsk-rail); both are in the network, but no all-Kazakh line reaches Oral",
     # oskemen removed (h-shar19, round 17): the all-Kazakh Shar - Ust-Kamenogorsk line
     # (rl-shar-oskemen, 151 km, 2009) joins it to the Turksib at the shar junction
     "astara-ir": "IRN: the Rasht-Astara line is under construction (rl-rasht-astara-ir closed)",

@@ -966,7 +966,7 @@ def _read_capacities(
 
 
 #: What a capacity figure is, by its row (:func:`capacity_basis`).
-CAPACITY_BASES = ("published", "line-type", "lower bound", "assumption")
+CAPACITY_BASES = ("published", "line-type", "lower bound", "share", "assumption")
 
 
 def capacity_basis(source: str, notes: str) -> str:
@@ -975,7 +975,10 @@ def capacity_basis(source: str, notes: str) -> str:
     ``assumption`` when the source is a named assumption (it starts with "assumption");
     ``line-type`` when the notes start with "line-type" (the published capacity of the
     line's layout, e.g. single track); ``lower bound`` when they start with "lower bound"
-    (observed traffic); else ``published`` (a capacity published for the element). The
+    (observed traffic); ``share`` when they start with "share of a published total" (a
+    published total over several elements split among them, e.g. the trains a day of all
+    Russia-Kazakhstan rail border stations shared evenly); else ``published`` (a capacity
+    published for the element). The
     one rule behind ``scripts/check_network_data.py``'s coverage line and the binding
     elements of :func:`corridor.analysis.throughput`.
     """
@@ -985,6 +988,8 @@ def capacity_basis(source: str, notes: str) -> str:
     for basis in ("line-type", "lower bound"):
         if lead.startswith(basis):
             return basis
+    if lead.startswith("share of a published total"):
+        return "share"
     return "published"
 
 

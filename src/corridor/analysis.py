@@ -499,7 +499,7 @@ class Throughput:
     missing_capacity: tuple[str, ...] = field(default_factory=tuple)
     note: str = ""
     #: the capacity rows that bound ``per_day`` (the minimum cut), each with its figure,
-    #: unit, source and ``basis`` (published, line-type, lower bound or assumption)
+    #: unit, source and ``basis`` (published, line-type, lower bound, share or assumption)
     binding: tuple[Capacity, ...] = field(default_factory=tuple)
 
     @property
