@@ -389,3 +389,20 @@ def test_pavlodar_semey_rail_stays_in_kazakhstan_via_aksu_degelen(
     touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
     assert {"bastau", "aksu", "degelen"} <= touched, edges
     assert not touched & {"x-kulunda-rail", "x-lokot-rail"}, edges
+
+
+def test_petropavl_kostanay_rail_turns_off_at_the_kokshetau_fork(
+    net: network.TransitNetwork,
+) -> None:
+    # The Kostanay line leaves the Petropavl - Kokshetau line at a fork 6.8 km north of
+    # Kokshetau I (OpenStreetMap routes PET-KOS and PET-PAV, kz-routes.json), so Petropavl -
+    # Kostanay trains do not enter Kokshetau (h-kok19, round 17; before, the route went out to
+    # the kokshetau node and back, about 14 km longer).
+    scen = make_scenario(origins=["petropavl"], destinations=["kostanay"], modes=["rail"])
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None
+    assert set(best.countries) == {"KAZ"}, best.countries
+    edges = [e for leg in best.legs for e in leg.edges]
+    touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
+    assert "kokshetau-fork" in touched, edges
+    assert "kokshetau" not in touched, edges
