@@ -266,6 +266,8 @@ def test_throughput_gives_every_binding_capacity_with_its_figure_and_basis(
     for r in t.binding:
         assert f"{r.element} (" in out and r.unit in out and r.basis in out
     assert ("caution: binding capacities that are named assumptions" in out) == bool(t.assumed)
+    shares = any(r.basis == "share" for r in t.binding)
+    assert ("caution: binding capacities that are even shares of a total" in out) == shares
     with pytest.raises(SystemExit):
         main(["throughput", "--from", origin, "--to", destination, "--mode", mode, "--json"])
     (row,) = json.loads(capsys.readouterr().out)

@@ -784,6 +784,12 @@ def throughput(as_json: bool, **options: Any) -> None:
                     f"  caution: binding capacities that are named assumptions, not published "
                     f"figures: {', '.join(t.assumed)}"
                 )
+            shares = sorted({r.element for r in t.binding if r.basis == "share"})
+            if shares:
+                click.echo(
+                    f"  caution: binding capacities that are even shares of a total published "
+                    f"for several elements, not figures of their own: {', '.join(shares)}"
+                )
 
 
 def _binding_text(t: Any) -> str:
