@@ -744,6 +744,23 @@ def _is_traced(row: dict[str, str]) -> bool:
     return row["mode"] == "rail" and bool(_TRACED_THROUGH.search(row["notes"]))
 
 
+def straight_but_cited(link_rows: list[dict[str, str]]) -> list[str]:
+    """Geodesic road links that cite a ``.wpt`` file but are a straight line of 5 km or more.
+
+    A trace has the file's waypoints as via points; a long straight link citing the file only
+    for an end point would count as traced by :func:`_is_traced` (the file belongs in notes).
+    """
+    return [
+        r["id"]
+        for r in link_rows
+        if r["mode"] == "road"
+        and r["km_basis"] == "geodesic"
+        and _CITED_WPT.search(r["source"])
+        and not r.get("via", "").strip()
+        and float(r["km"] or 0) >= STUB_KM
+    ]
+
+
 def untraced_links(link_rows: list[dict[str, str]]) -> list[str]:
     """Ids of the ``geodesic`` links whose rows do not say they trace the alignment (issue 11).
 
@@ -923,6 +940,8 @@ def main(argv: list[str] | None = None) -> int:
     check_graph(link_rows, known, report)
     check_capacities(node_rows, link_rows, network, report)
     check_speed_limits(link_rows, network, report)
+    for lid in straight_but_cited(link_rows):
+        report.warn(f"link {lid}: a straight line of {STUB_KM:g} km or more cites a .wpt file")
 
     kinds = {k: sum(1 for r in node_rows if r["kind"] == k) for k in sorted(KINDS)}
     modes = {m: sum(1 for r in link_rows if r["mode"] == m) for m in sorted(MODES)}

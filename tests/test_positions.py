@@ -99,7 +99,7 @@ def test_published_positions_lie_on_the_border_of_their_two_countries(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 2026-12-03 (round 17): 83 of 87 crossing nodes have a published position "
+    reason="measured 2026-12-03 (round 17): 86 of 90 crossing nodes have a published position "
     "located to 2 km; the other 4 have no citable coordinate (GROUND_FACTS_PROVENANCE.md, "
     "'Positions (round 13, h-pos14)', searched again in rounds 14 and 16, h-pos16, h-uzpost18: "
     "no Kazakh, Kyrgyz or Turkmen post list with coordinates was found): x-ak-tilek (road; "
