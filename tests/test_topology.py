@@ -361,17 +361,24 @@ def test_astana_aktobe_rail_stays_in_kazakhstan_via_the_khromtau_line(
     assert km <= 1.4 * metres / 1000.0, (km, metres / 1000.0)
 
 
+def _rail_route_nodes(
+    net: network.TransitNetwork, origin: str, destination: str
+) -> tuple[set[str], set[str]]:
+    """Countries and nodes of the best rail route between two nodes."""
+    scen = make_scenario(origins=[origin], destinations=[destination], modes=["rail"])
+    best = routing.plan(scen, network=net, explain=False).pairs[0].best
+    assert best is not None, (origin, destination)
+    edges = [e for leg in best.legs for e in leg.edges]
+    return set(best.countries), set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
+
+
 def test_semey_oskemen_rail_stays_in_kazakhstan_via_shar(net: network.TransitNetwork) -> None:
     # The Shar - Ust-Kamenogorsk line (DTZh concession, in service 2009; rail-news.kz 12082,
     # 2 Aug 2022) joins Oskemen to the Turksib at Shar, so Semey - Oskemen by rail no longer
     # needs the Lokot transit through Russia (h-shar19, round 17).
-    scen = make_scenario(origins=["semey"], destinations=["oskemen"], modes=["rail"])
-    best = routing.plan(scen, network=net, explain=False).pairs[0].best
-    assert best is not None
-    assert set(best.countries) == {"KAZ"}, best.countries
-    edges = [e for leg in best.legs for e in leg.edges]
-    touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
-    assert "shar" in touched and "x-lokot-rail" not in touched, edges
+    countries, touched = _rail_route_nodes(net, "semey", "oskemen")
+    assert countries == {"KAZ"}, countries
+    assert "shar" in touched and "x-lokot-rail" not in touched, touched
 
 
 def test_pavlodar_semey_rail_stays_in_kazakhstan_via_aksu_degelen(
@@ -381,14 +388,10 @@ def test_pavlodar_semey_rail_stays_in_kazakhstan_via_aksu_degelen(
     # "Kazakhs open northeast link"), joins the Pavlodar - Ermak (Aksu) and Semipalatinsk -
     # Degelen branches, so Pavlodar - Semey by rail no longer runs through Russia via Kulunda
     # and Lokot (h-aksu19, round 17).
-    scen = make_scenario(origins=["pavlodar"], destinations=["semey"], modes=["rail"])
-    best = routing.plan(scen, network=net, explain=False).pairs[0].best
-    assert best is not None
-    assert set(best.countries) == {"KAZ"}, best.countries
-    edges = [e for leg in best.legs for e in leg.edges]
-    touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
-    assert {"bastau", "aksu", "degelen"} <= touched, edges
-    assert not touched & {"x-kulunda-rail", "x-lokot-rail"}, edges
+    countries, touched = _rail_route_nodes(net, "pavlodar", "semey")
+    assert countries == {"KAZ"}, countries
+    assert {"bastau", "aksu", "degelen"} <= touched, touched
+    assert not touched & {"x-kulunda-rail", "x-lokot-rail"}, touched
 
 
 def test_petropavl_kostanay_rail_turns_off_at_the_kokshetau_fork(
@@ -398,11 +401,7 @@ def test_petropavl_kostanay_rail_turns_off_at_the_kokshetau_fork(
     # Kokshetau I (OpenStreetMap routes PET-KOS and PET-PAV, kz-routes.json), so Petropavl -
     # Kostanay trains do not enter Kokshetau (h-kok19, round 17; before, the route went out to
     # the kokshetau node and back, about 14 km longer).
-    scen = make_scenario(origins=["petropavl"], destinations=["kostanay"], modes=["rail"])
-    best = routing.plan(scen, network=net, explain=False).pairs[0].best
-    assert best is not None
-    assert set(best.countries) == {"KAZ"}, best.countries
-    edges = [e for leg in best.legs for e in leg.edges]
-    touched = set(net.edges.loc[edges, "u"]) | set(net.edges.loc[edges, "v"])
-    assert "kokshetau-fork" in touched, edges
-    assert "kokshetau" not in touched, edges
+    countries, touched = _rail_route_nodes(net, "petropavl", "kostanay")
+    assert countries == {"KAZ"}, countries
+    assert "kokshetau-fork" in touched, touched
+    assert "kokshetau" not in touched, touched
