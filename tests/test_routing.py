@@ -69,6 +69,29 @@ def test_georgia_and_iran_hostile_no_ground_route_and_single_fixes() -> None:
         assert set(fix) & set(route.countries)
 
 
+def test_a_line_closed_to_one_traffic_class_is_named_in_the_why_not() -> None:
+    # Azerbaijan's southern line has carried no passenger train since the COVID-19
+    # suspension of 19 Mar 2020 (ADY; AzerNews 2020-04-22) but runs freight: no state
+    # closes the way, so the explanation must name the links and what reopening them gives.
+    def plan(traffic: str, date: str) -> routing.PairPlan:
+        scen = make_scenario(
+            origins=["alat"], destinations=["astara-az"], modes=["rail"], traffic=traffic,
+            date=date,
+        )  # fmt: skip
+        return routing.plan(scen).pairs[0]
+
+    assert plan("freight", "2025-06-01").feasible
+    assert plan("passenger", "2019-06-01").feasible
+    pair = plan("passenger", "2025-06-01")
+    assert not pair.feasible and pair.why_not is not None
+    assert pair.why_not.blocking == ()
+    assert pair.why_not.restore == (("rl-alat-osmanli", "rl-osmanli-astara-az"),)
+    assert "rl-alat-osmanli (closed for passenger traffic)" in pair.why_not.reason
+    assert "on 2025-06-01" in pair.why_not.reason
+    (route,) = pair.why_not.restored_routes
+    assert {e for leg in route.legs for e in leg.edges} >= {"rl-alat-osmanli"}
+
+
 def test_alternatives_are_genuinely_different() -> None:
     pair = ground().pairs[0]
     assert len(pair.routes) == 3

@@ -9,7 +9,7 @@ from typing import Any
 from corridor import borders
 from corridor.routing._air import _air_route
 from corridor.routing._ground_search import _ground_route
-from corridor.routing._state import _Context, _cost
+from corridor.routing._state import _Context, _cost, closed_links, scenario_day
 from corridor.routing._types import Route, WhyNot
 from corridor.scenario import LEG_STANCE_MODE, Stance
 
@@ -148,6 +148,20 @@ def _why_not(ctx: _Context) -> WhyNot:
                 routes.append(route)
         if restore:  # the smallest sets only
             break
+    closed_on_route: list[str] = []
+    if not restore:  # no state or crossing to reopen: try the closed links themselves
+        shut = closed_links(ctx)
+        if shut:
+            probe = _Context(
+                ctx.net, ctx.scenario, ctx.orig, ctx.dest, ctx.own,
+                extra_open=frozenset(shut), universe=ctx.universe,
+            )  # fmt: skip
+            route = _best_route(probe, any_route=True)
+            if route is not None:
+                used = [e for leg in route.legs for e in leg.edges if e in shut]
+                closed_on_route = list(dict.fromkeys(used))
+                restore.append(tuple(closed_on_route))
+                routes.append(route)
     near = (
         [c for c in blocking if ctx.dest.country and c in borders.neighbours(ctx.dest.country)]
         if ctx.dest.country in borders._known_codes()
@@ -157,6 +171,17 @@ def _why_not(ctx: _Context) -> WhyNot:
         reason = (
             f"no route from {ctx.orig.label} to {ctx.dest.label}: every neighbour of "
             f"{ctx.dest.country} is closed to the allowed modes ({', '.join(near)})"
+        )
+    elif closed_on_route and not blocking:
+        shut = closed_links(ctx)
+        day = scenario_day(ctx.scenario)
+        when = f" on {day.isoformat()}" if day else ""
+        links = ", ".join(f"{e} ({shut[e]})" for e in closed_on_route[:6])
+        more = f" and {len(closed_on_route) - 6} more" if len(closed_on_route) > 6 else ""
+        reason = (
+            f"no route from {ctx.orig.label} to {ctx.dest.label} with modes "
+            f"{', '.join(sorted(ctx.scenario.modes))}{when}: no state closes the way, but links "
+            f"on it are not open: {links}{more}"
         )
     else:
         shown = ", ".join(blocking[:8]) or "none"

@@ -22,7 +22,8 @@ class _Context:
     dest: Place
     own: frozenset[str]
     extra_closed_nodes: frozenset[str] = frozenset()
-    extra_open: frozenset[str] = frozenset()  # states/facilities forced open (why-not probes)
+    #: states, facilities and links forced open (why-not probes)
+    extra_open: frozenset[str] = frozenset()
     extra_hostile: frozenset[str] = frozenset()  # states closed for alternatives
     banned_nodes: frozenset[str] = frozenset()
     universe: tuple[str, ...] = field(default=())
@@ -60,9 +61,12 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ok = sel & ((net.edge_mask & h_mask) == 0)
         usable |= ok
         cond_bits[sel] = net.edge_mask[sel] & c_mask
-    usable &= status == "open"  # "restricted": local or humanitarian traffic only, no transit
-    if closed_ids:
-        usable &= ~np.isin(edge_ids, list(closed_ids))
+    is_open = status == "open"  # "restricted": local or humanitarian traffic only, no transit
+    if ctx.extra_open:  # why-not probes may force closed links open
+        is_open |= np.isin(edge_ids, list(ctx.extra_open))
+    usable &= is_open
+    if closed_ids - ctx.extra_open:
+        usable &= ~np.isin(edge_ids, list(closed_ids - ctx.extra_open))
     closed_nodes = set(scen.closed_nodes) | set(ctx.extra_closed_nodes) | set(ctx.banned_nodes)
     closed_nodes -= set(ctx.extra_open)
     node_status_closed = {
@@ -80,6 +84,26 @@ def _ground_masks(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         touches_gate = gate[net.edge_u] | gate[net.edge_v]
         penalty = np.where((cond_bits != 0) & touches_gate, scen.conditional_delay_h / 2, 0.0)
     return usable, penalty, cond_bits
+
+
+def closed_links(ctx: _Context) -> dict[str, str]:
+    """Links of the allowed modes that are not open for the scenario, with why.
+
+    A link is closed by its status on the scenario's date for its traffic class
+    (``status_history.csv``, or its single status), or by the scenario's own closures.
+    """
+    net, scen = ctx.net, ctx.scenario
+    edge_status, _ = statuses(net, scen)
+    modes = {EDGE_MODES.index(m) for m in scen.modes if m in EDGE_MODES}
+    out = {}
+    for i, (eid, status) in enumerate(zip(net.cols.edge_ids, edge_status, strict=True)):
+        if int(net.edge_mode[i]) not in modes:
+            continue
+        if eid in scen.closed_edges:
+            out[str(eid)] = "closed by the scenario"
+        elif status != "open":
+            out[str(eid)] = f"{status} for {scen.traffic} traffic"
+    return out
 
 
 def statuses(net: TransitNetwork, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
