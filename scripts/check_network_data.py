@@ -761,6 +761,38 @@ def straight_but_cited(link_rows: list[dict[str, str]]) -> list[str]:
     ]
 
 
+def parallel_duplicates(
+    link_rows: list[dict[str, str]], tolerance: float = 0.01
+) -> list[tuple[str, list[str]]]:
+    """Open links that a path of two or more other links of the same mode matches in km.
+
+    Such a link is nearly always a row left behind when a link was split at a junction (the
+    road counted twice: a closure of the junction would not cut it). Returns each link with
+    the nodes of the matching path.
+    """
+    out = []
+    for mode in sorted(MODES):
+        rows = [r for r in link_rows if r["mode"] == mode and r["status"] != "closed"]
+        g = nx.MultiGraph()
+        for r in rows:
+            g.add_edge(r["from"], r["to"], key=r["id"], km=float(r["km"] or 0))
+
+        def km(a: str, b: str, d: dict[str, dict[str, float]]) -> float:
+            return min(x["km"] for x in d.values())
+
+        for r in rows:
+            length = float(r["km"] or 0)
+            g.remove_edge(r["from"], r["to"], key=r["id"])
+            try:
+                dist, path = nx.single_source_dijkstra(g, r["from"], r["to"], weight=km)
+            except nx.NetworkXNoPath:
+                dist, path = math.inf, []
+            g.add_edge(r["from"], r["to"], key=r["id"], km=length)
+            if len(path) > 2 and length and abs(dist - length) / length < tolerance:
+                out.append((r["id"], [str(n) for n in path]))
+    return out
+
+
 def untraced_links(link_rows: list[dict[str, str]]) -> list[str]:
     """Ids of the ``geodesic`` links whose rows do not say they trace the alignment (issue 11).
 
@@ -940,6 +972,8 @@ def main(argv: list[str] | None = None) -> int:
     check_graph(link_rows, known, report)
     check_capacities(node_rows, link_rows, network, report)
     check_speed_limits(link_rows, network, report)
+    for lid, path in parallel_duplicates(link_rows):
+        report.warn(f"link {lid}: a path of other links has its km ({' > '.join(path)})")
     for lid in straight_but_cited(link_rows):
         report.warn(f"link {lid}: a straight line of {STUB_KM:g} km or more cites a .wpt file")
 

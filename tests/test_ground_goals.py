@@ -176,3 +176,19 @@ def test_a_long_straight_road_citing_a_waypoint_file_is_flagged(check: ModuleTyp
     ]
     assert check.straight_but_cited(rows) == ["r-long"]
     assert check.straight_but_cited(_rows("links.csv")) == []
+
+
+def test_no_link_duplicates_a_path_of_other_links(check: ModuleType) -> None:
+    # a row left behind by a split counts a road twice; round 17 found three (Arkalyk -
+    # Petropavl, Aktobe - Kostanay, Kandyagash - Atyrau, split in round 6 but still open)
+    def link(lid: str, a: str, b: str, km: str) -> dict[str, str]:
+        return {"id": lid, "mode": "road", "from": a, "to": b, "km": km, "status": "open"}
+
+    rows = [
+        link("r-ab", "a", "b", "100"),
+        link("r-bc", "b", "c", "50"),
+        link("r-ac", "a", "c", "150"),
+    ]
+    rows.append(link("r-ad", "a", "d", "80"))  # a dead end: no other path
+    assert check.parallel_duplicates(rows) == [("r-ac", ["a", "b", "c"])]
+    assert check.parallel_duplicates(_rows("links.csv")) == []
