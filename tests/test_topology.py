@@ -121,6 +121,8 @@ REPUBLICAN_ROADS = [
     # h-kz3 round 2: junction nodes at the Dossor and Zhetybay forks
     ("aktobe", "aktau", "dossor", "Aktobe-Atyrau road to Dossor, then Dossor-Kulsary-Beyneu-Aktau"),
     ("beyneu", "zhanaozen", "zhetybay", "Aktau-Beyneu road to the Zhetybay fork, then the A34"),
+    # h-sary19 round 17: the R-20 Saryozek - Koktal over the Altyn-Emel pass (was 578 km via Almaty)
+    ("zharkent", "taldykorgan", "saryozek-fork", "R-20 Saryozek-Koktal, then the A3 north"),
 ]
 
 
