@@ -119,6 +119,15 @@ def _blocking_states(ctx: _Context) -> list[str]:
     return first + sorted(hostile - near)
 
 
+def _probe_open(ctx: _Context, opened: Iterable[str]) -> Route | None:
+    """Best route with some states, facilities or links forced open (a why-not probe)."""
+    probe = _Context(
+        ctx.net, ctx.scenario, ctx.orig, ctx.dest, ctx.own,
+        extra_open=frozenset(opened), universe=ctx.universe,
+    )  # fmt: skip
+    return _best_route(probe, any_route=True)
+
+
 def _why_not(ctx: _Context) -> WhyNot:
     blocking = _blocking_states(ctx)
     cols, at = ctx.net.cols, ctx.net.node_index
@@ -138,11 +147,7 @@ def _why_not(ctx: _Context) -> WhyNot:
         for combo in itertools.combinations(candidates, size):
             if any(set(r) <= set(combo) for r in restore):
                 continue
-            probe = _Context(
-                ctx.net, ctx.scenario, ctx.orig, ctx.dest, ctx.own,
-                extra_open=frozenset(combo), universe=ctx.universe,
-            )  # fmt: skip
-            route = _best_route(probe, any_route=True)
+            route = _probe_open(ctx, combo)
             if route is not None:
                 restore.append(combo)
                 routes.append(route)
@@ -152,11 +157,7 @@ def _why_not(ctx: _Context) -> WhyNot:
     if not restore:  # no state or crossing to reopen: try the closed links themselves
         shut = closed_links(ctx)
         if shut:
-            probe = _Context(
-                ctx.net, ctx.scenario, ctx.orig, ctx.dest, ctx.own,
-                extra_open=frozenset(shut), universe=ctx.universe,
-            )  # fmt: skip
-            route = _best_route(probe, any_route=True)
+            route = _probe_open(ctx, shut)
             if route is not None:
                 used = [e for leg in route.legs for e in leg.edges if e in shut]
                 closed_on_route = list(dict.fromkeys(used))
