@@ -34,7 +34,10 @@ What it checks (errors make the exit status 1, warnings do not):
   traced alignment (issue 11's length rule) and the untraced rest, links without a source, crossings
   without a dwell row (``crossing_times.csv``) or a capacity (``capacities.csv``), capacity
   rows with a published figure (counting those whose notes say they are a line-type capacity
-  or a lower bound) against those whose ``source`` is a named assumption, dwell
+  or a lower bound) against even shares of a total published for several elements and those
+  whose ``source`` is a named assumption; speed limits (``speed_limits.csv``: known links, a
+  source, whether they bind); links that a path of other links matches in km (a row left
+  behind by a split) and long straight road links citing a waypoint file; dwell
   rows sourced/assumed per traffic class and crossings without a passenger row, and
   statuses whose newest evidence (``status_date``, or a dated start or end in
   ``status_history.csv``) is older than two years;
@@ -623,13 +626,11 @@ def _optional_rows(path: Path) -> list[dict[str, str]]:
 CAPACITY_MODES = {"road": "road", "rail": "rail", "sea": "sea", "ferry": "sea", "waterway": "sea"}
 
 
-def check_speed_limits(
-    link_rows: list[dict[str, str]], network: Path, report: Report
-) -> list[dict[str, str]]:
+def check_speed_limits(link_rows: list[dict[str, str]], network: Path, report: Report) -> None:
     """``speed_limits.csv``: known road/rail links, a source, and whether each limit binds.
 
-    A limit at or above the link's passenger class speed slows nothing; it is reported as
-    information (a published maximum, not a restriction).
+    A limit at or above the fastest speed any traffic class has on the link's type slows
+    nothing; it is reported as information (a published maximum, not a restriction).
     """
     rows = _optional_rows(network / "speed_limits.csv")
     links = {r["id"]: r for r in link_rows}
@@ -651,7 +652,6 @@ def check_speed_limits(
             report.note(
                 f"{where}: {r['link']} limit {kmh:g} km/h binds no class (fastest {fastest:g})"
             )
-    return rows
 
 
 def _element_modes(
@@ -905,11 +905,12 @@ def report_coverage(
     line_type = [r for r in caps if _basis(r) == "line-type"]
     floors = [r for r in caps if _basis(r) == "lower bound"]
     shares = shared_capacities(caps)
+    own = len(caps) - len(assumed) - len(shares)
     lines.append(
-        f"capacity rows: {len(caps)}, with a published figure {len(caps) - len(assumed)} (of "
-        f"them {len(line_type)} a line-type capacity, the published figure of the line's "
-        f"layout, {len(floors)} a lower bound, observed traffic, and {len(shares)} a share of "
-        f"a published total, split evenly) {shares[:4]}, a named assumption "
+        f"capacity rows: {len(caps)}, with a figure published for the element {own} (of them "
+        f"{len(line_type)} a line-type capacity, the published figure of the line's layout, and "
+        f"{len(floors)} a lower bound, observed traffic), an even share of a total published "
+        f"for several elements {len(shares)} {shares[:4]}, a named assumption "
         f"{len(assumed)} {assumed[:8]}"
     )
     limits = _optional_rows(network / "speed_limits.csv")

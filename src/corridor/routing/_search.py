@@ -154,13 +154,14 @@ def _why_not(ctx: _Context) -> WhyNot:
         if restore:  # the smallest sets only
             break
     closed_on_route: list[str] = []
+    shut: dict[str, str] = {}
     if not restore:  # no state or crossing to reopen: try the closed links themselves
         shut = closed_links(ctx)
-        if shut:
-            route = _probe_open(ctx, shut)
-            if route is not None:
-                used = [e for leg in route.legs for e in leg.edges if e in shut]
-                closed_on_route = list(dict.fromkeys(used))
+        route = _probe_open(ctx, shut) if shut else None
+        if route is not None:
+            used = [e for leg in route.legs for e in leg.edges if e in shut]
+            closed_on_route = list(dict.fromkeys(used))
+            if closed_on_route:
                 restore.append(tuple(closed_on_route))
                 routes.append(route)
     near = (
@@ -174,7 +175,6 @@ def _why_not(ctx: _Context) -> WhyNot:
             f"{ctx.dest.country} is closed to the allowed modes ({', '.join(near)})"
         )
     elif closed_on_route and not blocking:
-        shut = closed_links(ctx)
         day = scenario_day(ctx.scenario)
         when = f" on {day.isoformat()}" if day else ""
         links = ", ".join(f"{e} ({shut[e]})" for e in closed_on_route[:6])
